@@ -1,0 +1,79 @@
+// stipple <command>: one binary, one role per command (see `stipple --help`).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/app.h"
+#include "base/config.h"
+#include "base/error.h"
+#include "base/log.h"
+
+namespace {
+
+using stipple::Config;
+using stipple::ConfigError;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Stipple: a Speckle-compatible AEC data hub"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", STIPPLE_VERSION);
+
+  Config config;
+  std::string log_level = "info";
+  std::string log_format = "auto";
+
+  auto* serve = cli.add_subcommand("serve", "Serve the API (and, embedded, every worker)");
+  stipple::add_config_options(*serve, config, log_level, log_format);
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations, then exit");
+  stipple::add_config_options(*migrate, config, log_level, log_format);
+
+  auto* admin = cli.add_subcommand("admin", "Operator commands");
+  admin->require_subcommand(1);
+  auto* check = admin->add_subcommand("check-config", "Validate the configuration and print it");
+  stipple::add_config_options(*check, config, log_level, log_format);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const ConfigError& e) {
+    std::cerr << "stipple: " << e.what() << '\n';
+    return 2;
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  try {
+    stipple::finalize_config(config, log_level, log_format, /*needs_data_dir=*/true);
+    stipple::log::init(config.log_level, config.log_format);
+
+    if (serve->parsed()) return stipple::app::serve(config);
+
+    if (migrate->parsed()) {
+      auto database = stipple::app::open_configured_database(config);
+      const auto applied = stipple::app::run_migrations(*database);
+      stipple::log::info("db.migrated", {{"applied", applied}}, "migrations are up to date");
+      return 0;
+    }
+
+    if (check->parsed()) {
+      std::cout << "canonical_url: " << config.canonical_url << '\n'
+                << "frontend_origin: " << config.frontend_origin << '\n'
+                << "listen: " << config.bind_address << ':' << config.port << '\n'
+                << "database: " << (config.uses_postgres() ? "postgres" : "sqlite") << '\n'
+                << "data_dir: " << config.data_dir << '\n'
+                << "redis: " << (config.redis_url.empty() ? "in process" : "configured") << '\n';
+      return 0;
+    }
+  } catch (const ConfigError& e) {
+    std::cerr << "stipple: " << e.what() << '\n';
+    return 2;
+  } catch (const stipple::Error& e) {
+    std::cerr << "stipple: " << e.code() << ": " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "stipple: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

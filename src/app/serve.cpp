@@ -1,0 +1,79 @@
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+
+#include "app/app.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "db/migrations.h"
+#include "modules/ops/ops_routes.h"
+
+namespace stipple::app {
+
+std::unique_ptr<db::Database> open_configured_database(const Config& config) {
+  db::OpenOptions options;
+  options.max_connections = config.postgres_max_connections;
+  options.acquire_timeout = std::chrono::milliseconds(config.postgres_acquire_timeout_ms);
+  if (config.uses_postgres()) {
+    options.postgres_conninfo = config.postgres_conninfo();
+  } else {
+    options.sqlite_path = (std::filesystem::path(config.data_dir) / "stipple.db").string();
+  }
+  return db::open_database(options);
+}
+
+std::size_t run_migrations(db::Database& database) {
+  auto lease = database.acquire();
+  const auto applied = db::migrate(*lease, db::embedded_migrations(database.dialect()));
+  return applied.size();
+}
+
+void register_modules(Services& s) {
+  ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
+                                    !s.config.redis_url.empty()});
+}
+
+int serve(const Config& config) {
+  auto database = open_configured_database(config);
+  const auto applied = run_migrations(*database);
+
+  net::Metrics metrics;
+  net::ServerOptions options;
+  options.bind_address = config.bind_address;
+  options.port = config.port;
+  options.threads = config.threads;
+  options.max_body_bytes = static_cast<std::size_t>(config.max_request_body_size_mb) << 20;
+  options.compression = config.compression;
+  net::Server server(options, metrics);
+
+  Services services{config, server, metrics, *database};
+  register_modules(services);
+
+  const uint16_t port = server.listen();
+
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the deadline.
+  boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info("server.stopping",
+              {{"signal", signal}, {"timeout_s", config.shutdown_timeout_seconds}},
+              "draining in-flight requests");
+    server.shutdown(std::chrono::seconds(config.shutdown_timeout_seconds));
+  });
+
+  const std::string url = config.canonical_url;
+  log::info("server.started",
+            {{"url", url},
+             {"bind", config.bind_address},
+             {"port", static_cast<unsigned>(port)},
+             {"database", config.uses_postgres() ? "postgres" : "sqlite"},
+             {"data_dir", config.data_dir},
+             {"migrations_applied", applied},
+             {"version", config.server_version}},
+            "Stipple is serving at " + url);
+  server.run();
+  database->close();
+  log::info("server.stopped", {}, "bye");
+  return 0;
+}
+
+}  // namespace stipple::app

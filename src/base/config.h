@@ -1,0 +1,69 @@
+// Process configuration: every setting comes from an environment variable (upstream's name where
+// upstream has one) or the matching command-line flag; the flag wins.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/log.h"
+
+namespace CLI {
+class App;
+}
+
+namespace stipple {
+
+struct Config {
+  // Network
+  std::string bind_address = "127.0.0.1";
+  uint16_t port = 3000;
+  std::string canonical_url;    // public origin; defaults to the listening URL
+  std::string frontend_origin;  // where login redirects go; defaults to canonical_url
+  unsigned threads = 0;         // HTTP threads; 0 = one per core
+  bool compression = true;      // gzip responses to clients that accept it
+  int shutdown_timeout_seconds = 300;
+
+  // Storage
+  std::string data_dir = "./stipple-data";
+  std::string postgres_url;  // empty = embedded SQLite in data_dir
+  std::string postgres_user;
+  std::string postgres_password;
+  std::string postgres_db;
+  int postgres_max_connections = 8;
+  int postgres_acquire_timeout_ms = 16000;
+  std::string redis_url;  // empty = in-process pub/sub, locks and rate limits
+
+  // Secrets
+  std::string session_secret;  // generated once and kept in data_dir when not set
+
+  // Limits (MB unless stated)
+  int max_request_body_size_mb = 100;
+  int max_object_size_mb = 100;
+  int max_object_upload_file_size_mb = 100;
+  int file_size_limit_mb = 100;
+  int max_project_models_per_page = 500;
+  int max_batch_size = 250;
+
+  // Behaviour
+  bool ratelimiter_enabled = true;
+  std::string server_version;  // SPECKLE_SERVER_VERSION; defaults to Stipple's version
+  log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::automatic;
+
+  bool uses_postgres() const { return !postgres_url.empty(); }
+
+  // The libpq connection string built from POSTGRES_URL (+ USER/PASSWORD/DB when set).
+  std::string postgres_conninfo() const;
+};
+
+// Declares every setting on `app` as a flag with its environment variable.
+void add_config_options(CLI::App& app, Config& config, std::string& log_level_text,
+                        std::string& log_format_text);
+
+// Checks and completes a parsed configuration: derives defaults (canonical URL, session secret
+// file in the data dir, ...). Throws ConfigError with one line naming the bad setting.
+void finalize_config(Config& config, const std::string& log_level_text,
+                     const std::string& log_format_text, bool needs_data_dir);
+
+}  // namespace stipple
