@@ -1,0 +1,5 @@
+#include <gtest/gtest.h>
+#include "graphql/graphql.h"
+TEST(GraphqlSmoke, Builds) {
+  SUCCEED();
+}
