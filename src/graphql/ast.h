@@ -85,9 +85,12 @@ struct Selection {
 
   Kind kind = Kind::kField;
   Location loc;
-  std::string alias;           // kField: empty when no alias was written
-  std::string name;            // kField: field name; kFragmentSpread: fragment name
-  std::string type_condition;  // kInlineFragment: empty when none was written
+  Location name_loc;            // the field's or spread fragment's name
+  Location type_condition_loc;  // kInlineFragment with a type condition
+  Location selection_set_loc;   // the opening brace, when there is a selection set
+  std::string alias;            // kField: empty when no alias was written
+  std::string name;             // kField: field name; kFragmentSpread: fragment name
+  std::string type_condition;   // kInlineFragment: empty when none was written
   std::vector<Argument> arguments;
   std::vector<Directive> directives;
   SelectionSet selection_set;
@@ -100,6 +103,7 @@ enum class OperationType { kQuery, kMutation, kSubscription };
 
 struct VariableDefinition {
   std::string name;
+  Location name_loc;  // the name after `$`
   TypeRefPtr type;
   ValuePtr default_value;  // null when absent
   std::vector<Directive> directives;
@@ -109,6 +113,7 @@ struct VariableDefinition {
 struct OperationDefinition {
   OperationType operation = OperationType::kQuery;
   std::string name;  // empty for anonymous operations
+  Location name_loc;
   std::vector<VariableDefinition> variables;
   std::vector<Directive> directives;
   SelectionSet selection_set;
@@ -117,6 +122,7 @@ struct OperationDefinition {
 
 struct FragmentDefinition {
   std::string name;
+  Location name_loc;
   std::string type_condition;
   Location type_condition_loc;
   std::vector<Directive> directives;

@@ -682,9 +682,11 @@ asio::awaitable<Response> execute_document(const Schema& schema, const ast::Docu
     kind = "subscription";
   }
   if (kind) {
+    // graphql-js reports this as an execution error, with null data.
     response.errors.push_back(
         make_error(std::string("Schema is not configured to execute ") + kind + " operation.",
-                   kValidationFailed, {operation->loc}));
+                   kInternalServerError, {operation->loc}));
+    response.data = nullptr;
     co_return response;
   }
 

@@ -701,7 +701,10 @@ class Parser {
     op.operation = kw == "query"      ? ast::OperationType::kQuery
                    : kw == "mutation" ? ast::OperationType::kMutation
                                       : ast::OperationType::kSubscription;
-    if (peek(TokenKind::kName)) op.name = name();
+    if (peek(TokenKind::kName)) {
+      op.name_loc = tok_.loc;
+      op.name = name();
+    }
     if (skip(TokenKind::kParenL)) {
       do {
         op.variables.push_back(variable_definition());
@@ -716,6 +719,7 @@ class Parser {
     ast::VariableDefinition var;
     var.loc = tok_.loc;
     expect(TokenKind::kDollar);
+    var.name_loc = tok_.loc;
     var.name = name();
     expect(TokenKind::kColon);
     var.type = type_ref();
@@ -729,6 +733,7 @@ class Parser {
     frag.loc = tok_.loc;
     expect_keyword("fragment");
     if (peek_keyword("on")) unexpected();
+    frag.name_loc = tok_.loc;
     frag.name = name();
     expect_keyword("on");
     frag.type_condition_loc = tok_.loc;
@@ -755,27 +760,37 @@ class Parser {
       // `... Name` is a spread unless the name is `on`; anything else is an inline fragment.
       if (peek(TokenKind::kName) && tok_.value != "on") {
         sel.kind = ast::Selection::Kind::kFragmentSpread;
+        sel.name_loc = tok_.loc;
         sel.name = name();
         sel.directives = directives(false);
         return sel;
       }
       sel.kind = ast::Selection::Kind::kInlineFragment;
-      if (skip_keyword("on")) sel.type_condition = name();
+      if (skip_keyword("on")) {
+        sel.type_condition_loc = tok_.loc;
+        sel.type_condition = name();
+      }
       sel.directives = directives(false);
+      sel.selection_set_loc = tok_.loc;
       sel.selection_set = selection_set();
       return sel;
     }
     sel.kind = ast::Selection::Kind::kField;
+    sel.name_loc = tok_.loc;
     std::string first = name();
     if (skip(TokenKind::kColon)) {
       sel.alias = std::move(first);
+      sel.name_loc = tok_.loc;
       sel.name = name();
     } else {
       sel.name = std::move(first);
     }
     sel.arguments = arguments(false);
     sel.directives = directives(false);
-    if (peek(TokenKind::kBraceL)) sel.selection_set = selection_set();
+    if (peek(TokenKind::kBraceL)) {
+      sel.selection_set_loc = tok_.loc;
+      sel.selection_set = selection_set();
+    }
     return sel;
   }
 
