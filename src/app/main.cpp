@@ -12,6 +12,22 @@ namespace {
 using stipple::Config;
 using stipple::ConfigError;
 
+// Turns CLI11's "Could not convert: --port = abc" into a line naming the setting.
+std::string describe_conversion_error(const CLI::App& cli, const CLI::ParseError& error) {
+  const std::string text = error.what();
+  for (const auto* sub : cli.get_subcommands({})) {
+    for (const auto* option : sub->get_options()) {
+      const std::string flag = option->get_name();
+      if (flag.empty() || text.find(flag + " =") == std::string::npos) continue;
+      const auto eq = text.find(" = ");
+      const std::string value = eq == std::string::npos ? "" : text.substr(eq + 3);
+      return "invalid setting " + option->get_envname() + " (" + flag + "): '" + value +
+             "' is not a valid value";
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,6 +54,9 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const ConfigError& e) {
     std::cerr << "stipple: " << e.what() << '\n';
+    return 2;
+  } catch (const CLI::ConversionError& e) {
+    std::cerr << "stipple: " << describe_conversion_error(cli, e) << '\n';
     return 2;
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);

@@ -30,6 +30,7 @@ std::size_t run_migrations(db::Database& database) {
 void register_modules(Services& s) {
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
                                     !s.config.redis_url.empty()});
+  if (s.config.test_routes) ops::register_test_routes(s.server);
 }
 
 int serve(const Config& config) {

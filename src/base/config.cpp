@@ -159,6 +159,8 @@ void add_config_options(CLI::App& app, Config& c, std::string& log_level_text,
                "Enforce request rate limits");
   setting(app, "--server-version", "SPECKLE_SERVER_VERSION", c.server_version,
           "Version reported in serverInfo.version");
+  bool_setting(app, "--enable-test-routes", "STIPPLE_ENABLE_TEST_ROUTES", c.test_routes,
+               "Serve /api/_test/* routes for the black-box tests; never in production");
   setting(app, "--log-level", "LOG_LEVEL", log_level_text,
           "trace, debug, info, warn, error, fatal or silent");
   setting(app, "--log-format", "LOG_FORMAT", log_format_text,

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
@@ -23,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -175,16 +178,56 @@ class Database {
   Lease acquire();
 
   // Runs `work(Connection&)` on the database thread pool and resumes on the caller's executor.
-  template <typename F>
-  auto run(F work) -> boost::asio::awaitable<decltype(work(std::declval<Connection&>()))> {
-    using R = decltype(work(std::declval<Connection&>()));
-    co_return co_await boost::asio::co_spawn(
-        workers_,
-        [this, work = std::move(work)]() mutable -> boost::asio::awaitable<R> {
-          auto lease = acquire();
-          co_return work(*lease);
-        },
-        boost::asio::use_awaitable);
+  // Exceptions thrown by `work` are rethrown in the caller. Results must be default-constructible.
+  //
+  // Written with async_initiate and plain handlers rather than a capturing coroutine lambda:
+  // GCC 12 destroys the captures of such lambdas twice when they are handed to co_spawn.
+  template <typename F, typename R = std::invoke_result_t<F&, Connection&>>
+  boost::asio::awaitable<R> run(F work) {
+    if constexpr (std::is_void_v<R>) {
+      return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
+                                         void(std::exception_ptr)>(
+          [this](auto handler, F work) {
+            boost::asio::post(workers_, [this, handler = std::move(handler),
+                                         work = std::move(work)]() mutable {
+              std::exception_ptr error;
+              try {
+                auto lease = acquire();
+                work(*lease);
+              } catch (...) {
+                error = std::current_exception();
+              }
+              auto executor = boost::asio::get_associated_executor(handler);
+              boost::asio::post(executor, [handler = std::move(handler), error]() mutable {
+                std::move(handler)(error);
+              });
+            });
+          },
+          boost::asio::use_awaitable, std::move(work));
+    } else {
+      static_assert(std::is_default_constructible_v<R>, "Database::run results need R{}");
+      return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
+                                         void(std::exception_ptr, R)>(
+          [this](auto handler, F work) {
+            boost::asio::post(workers_, [this, handler = std::move(handler),
+                                         work = std::move(work)]() mutable {
+              std::exception_ptr error;
+              R result{};
+              try {
+                auto lease = acquire();
+                result = work(*lease);
+              } catch (...) {
+                error = std::current_exception();
+              }
+              auto executor = boost::asio::get_associated_executor(handler);
+              boost::asio::post(executor, [handler = std::move(handler), error,
+                                           result = std::move(result)]() mutable {
+                std::move(handler)(error, std::move(result));
+              });
+            });
+          },
+          boost::asio::use_awaitable, std::move(work));
+    }
   }
 
   // A round trip on a pooled connection; false when the database cannot be reached.

@@ -44,6 +44,12 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return accept_encoding.find("gzip") != std::string_view::npos;
 }
 
+// "100 MB" for whole megabytes, "1500 bytes" otherwise.
+std::string describe_size(std::size_t bytes) {
+  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MB";
+  return std::to_string(bytes) + " bytes";
+}
+
 std::string json_error(std::string_view message, std::string_view code) {
   boost::json::object error{{"message", message}, {"code", code}};
   return boost::json::serialize(boost::json::object{{"error", std::move(error)}});
@@ -270,14 +276,22 @@ asio::awaitable<bool> Session::handle(http::request_parser<http::empty_body>& he
     body_parser_.emplace(std::move(header_parser));
     body_parser_->body_limit(limit);
     if (has_body) {
-      auto [ec, _] = co_await http::async_read(stream_, buffer_, *body_parser_, kTuple);
+      // A declared length over the limit is refused before reading; chunked bodies are
+      // stopped by the parser's limit.
+      const auto declared = body_parser_->content_length();
+      beast::error_code ec;
+      if (declared && *declared > limit) {
+        ec = http::error::body_limit;
+      } else {
+        std::tie(ec, std::ignore) =
+            co_await http::async_read(stream_, buffer_, *body_parser_, kTuple);
+      }
       if (ec == http::error::body_limit) {
-        const auto mb = limit >> 20;
-        co_await answer_simple(
-            http::status::payload_too_large,
-            json_error("Request body is larger than the limit of " + std::to_string(mb) + " MB",
-                       "PAYLOAD_TOO_LARGE"),
-            "application/json", false, request_id);
+        co_await answer_simple(http::status::payload_too_large,
+                               json_error("Request body is larger than the limit of " +
+                                              describe_size(limit),
+                                          "PAYLOAD_TOO_LARGE"),
+                               "application/json", false, request_id);
         finish_log(route_name, 413, 0);
         co_return false;
       }

@@ -115,4 +115,21 @@ void register_routes(const OpsDeps& deps) {
   });
 }
 
+void register_test_routes(net::Server& server) {
+  // Answers after `ms` milliseconds (at most a minute): a request that is in flight on purpose.
+  server.get("/api/_test/sleep", [](Exchange& ex) -> asio::awaitable<void> {
+    const auto ms = std::clamp(std::stol(ex.query("ms").value_or("100")), 0L, 60'000L);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(std::chrono::milliseconds(ms));
+    co_await timer.async_wait(asio::use_awaitable);
+    ex.respond_json(status::ok, json::object{{"slept_ms", ms}});
+  });
+
+  // Reports the size of a buffered body: exercises the request body limit.
+  server.post("/api/_test/echo", [](Exchange& ex) -> asio::awaitable<void> {
+    ex.respond_json(status::ok, json::object{{"bytes", ex.body().size()}});
+    co_return;
+  });
+}
+
 }  // namespace stipple::ops

@@ -1,0 +1,129 @@
+#include "base/config.h"
+
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "base/error.h"
+
+namespace stipple {
+namespace {
+
+// Parses `args` as `stipple serve` would and finalises the result.
+Config parse(std::vector<std::string> args, std::string level = "info",
+             std::string format = "auto") {
+  CLI::App app;
+  Config config;
+  std::string level_text = level;
+  std::string format_text = format;
+  add_config_options(app, config, level_text, format_text);
+  std::vector<const char*> argv{"serve"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  finalize_config(config, level_text, format_text, false);
+  return config;
+}
+
+std::string error_of(std::vector<std::string> args, std::string level = "info") {
+  try {
+    parse(std::move(args), std::move(level));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsToTheEmbeddedSetup) {
+  const auto c = parse({});
+  EXPECT_EQ(c.port, 3000);
+  EXPECT_EQ(c.bind_address, "127.0.0.1");
+  EXPECT_EQ(c.canonical_url, "http://127.0.0.1:3000");
+  EXPECT_EQ(c.frontend_origin, "http://127.0.0.1:3000");
+  EXPECT_FALSE(c.uses_postgres());
+  EXPECT_EQ(c.max_request_body_size_mb, 100);
+  EXPECT_EQ(c.shutdown_timeout_seconds, 300);
+  EXPECT_TRUE(c.ratelimiter_enabled);
+}
+
+TEST(Config, CanonicalUrlFollowsTheListeningAddress) {
+  const auto c = parse({"--port", "4100", "--bind-address", "0.0.0.0"});
+  EXPECT_EQ(c.canonical_url, "http://127.0.0.1:4100");
+}
+
+TEST(Config, TrailingSlashIsDroppedFromUrls) {
+  const auto c = parse({"--canonical-url", "https://speckle.example.org/"});
+  EXPECT_EQ(c.canonical_url, "https://speckle.example.org");
+  EXPECT_EQ(c.frontend_origin, "https://speckle.example.org");
+}
+
+TEST(Config, RejectsAnInvalidCanonicalUrl) {
+  EXPECT_EQ(error_of({"--canonical-url", "ftp://x"}),
+            "invalid setting CANONICAL_URL: 'ftp://x' is not an http(s) URL");
+}
+
+TEST(Config, RejectsAnInvalidBindAddress) {
+  EXPECT_EQ(error_of({"--bind-address", "localhost"}),
+            "invalid setting BIND_ADDRESS: 'localhost' is not an IP address");
+}
+
+TEST(Config, RejectsANonPositiveLimit) {
+  EXPECT_EQ(error_of({"--max-request-body-size-mb", "0"}),
+            "invalid setting MAX_REQUEST_BODY_SIZE_MB: must be a positive number, got 0");
+}
+
+TEST(Config, RejectsAnUnknownLogLevel) {
+  EXPECT_EQ(error_of({}, "loud"),
+            "invalid setting LOG_LEVEL: 'loud' is not one of trace, debug, info, warn, error, "
+            "fatal, silent");
+}
+
+TEST(Config, RejectsABooleanThatIsNot) {
+  EXPECT_EQ(error_of({"--ratelimiter-enabled", "maybe"}),
+            "invalid setting RATELIMITER_ENABLED: 'maybe' is not true or false");
+}
+
+TEST(Config, RejectsAPostgresHostWithoutCredentials) {
+  EXPECT_NE(error_of({"--postgres-url", "db.internal:5432"}).find("invalid setting POSTGRES_URL"),
+            std::string::npos);
+}
+
+TEST(Config, BuildsAConninfoFromHostAndParts) {
+  const auto c = parse({"--postgres-url", "db.internal:5433", "--postgres-user", "speckle",
+                        "--postgres-password", "p'w", "--postgres-db", "speckle"});
+  EXPECT_EQ(c.postgres_conninfo(),
+            "host='db.internal' port='5433' user='speckle' password='p\\'w' dbname='speckle'");
+}
+
+TEST(Config, KeepsAFullPostgresUri) {
+  const auto c = parse({"--postgres-url", "postgres://u@127.0.0.1:5432/db"});
+  EXPECT_TRUE(c.uses_postgres());
+  EXPECT_EQ(c.postgres_conninfo(), "postgres://u@127.0.0.1:5432/db");
+}
+
+TEST(Config, RejectsANonRedisUrl) {
+  EXPECT_EQ(error_of({"--redis-url", "http://x"}),
+            "invalid setting REDIS_URL: 'http://x' is not a redis:// URL");
+}
+
+TEST(Config, GeneratesTheSessionSecretOnceAndKeepsIt) {
+  const auto dir = std::filesystem::temp_directory_path() / "stipple-config-secret-test";
+  std::filesystem::remove_all(dir);
+  CLI::App app;
+  Config first;
+  std::string level = "info", format = "auto";
+  add_config_options(app, first, level, format);
+  first.data_dir = dir.string();
+  finalize_config(first, level, format, true);
+  EXPECT_EQ(first.session_secret.size(), 64u);
+
+  Config second;
+  second.data_dir = dir.string();
+  finalize_config(second, level, format, true);
+  EXPECT_EQ(second.session_secret, first.session_secret);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace stipple
