@@ -121,8 +121,17 @@ class SchemaBuilder {
     for (const auto& doc : docs) {
       for (const auto& def : doc.directives) create_directive(def, &doc == &docs[0]);
     }
+    // Definitions first, then extensions, each in document order: graphql-js lists a type's
+    // own fields before those of its extensions wherever the extensions are written.
     for (const auto& doc : docs) {
-      for (const auto& def : doc.types) fill_type(def);
+      for (const auto& def : doc.types) {
+        if (!def.is_extension) fill_type(def);
+      }
+    }
+    for (const auto& doc : docs) {
+      for (const auto& def : doc.types) {
+        if (def.is_extension) fill_type(def);
+      }
       for (const auto& def : doc.schemas) read_schema_definition(def);
     }
     for (const auto& doc : docs) {
@@ -207,7 +216,7 @@ class SchemaBuilder {
     switch (ref.kind) {
       case ast::TypeRef::Kind::kNamed: {
         const auto it = s_.all_types_.find(ref.name);
-        if (it == s_.all_types_.end()) throw SchemaError("Unknown type: \"" + ref.name + "\".");
+        if (it == s_.all_types_.end()) throw SchemaError("Unknown type \"" + ref.name + "\".");
         return it->second;
       }
       case ast::TypeRef::Kind::kList:
@@ -528,10 +537,10 @@ class SchemaBuilder {
 // ============================================================================================
 
 std::shared_ptr<Schema> Schema::from_sdl(std::string_view sdl) {
-  return from_sdl(std::vector<std::string_view>{sdl});
+  return from_sdl_texts({sdl});
 }
 
-std::shared_ptr<Schema> Schema::from_sdl(const std::vector<std::string_view>& sdls) {
+std::shared_ptr<Schema> Schema::from_sdl_texts(const std::vector<std::string_view>& sdls) {
   std::shared_ptr<Schema> schema(new Schema());
   SchemaBuilder(*schema).build(sdls);
   detail::install_introspection(*schema);

@@ -162,7 +162,7 @@ class Schema {
   // another. Root types are named by a `schema {}` definition or are Query/Mutation/Subscription.
   // Throws SyntaxError or SchemaError.
   static std::shared_ptr<Schema> from_sdl(std::string_view sdl);
-  static std::shared_ptr<Schema> from_sdl(const std::vector<std::string_view>& sdls);
+  static std::shared_ptr<Schema> from_sdl_texts(const std::vector<std::string_view>& sdls);
 
   Schema(const Schema&) = delete;
   Schema& operator=(const Schema&) = delete;

@@ -59,9 +59,18 @@ function normalize(r) {
 const cases = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gqldiff-'));
 let failed = 0;
+// The schema "speckle" is Stipple's own SDL: base.graphql first, then the other files.
+function schemaText(name) {
+  if (name !== 'speckle') return fs.readFileSync(path.join(here, name), 'utf8');
+  const dir = path.join(here, '../../schema');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.graphql') && f !== 'base.graphql').sort();
+  return ['base.graphql', ...files].map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+}
+
 for (const c of cases) {
-  const schemaFile = path.join(here, c.schema);
-  const sdl = fs.readFileSync(schemaFile, 'utf8');
+  const sdl = schemaText(c.schema);
+  const schemaFile = path.join(tmp, 'schema.graphql');
+  fs.writeFileSync(schemaFile, sdl);
   const reqFile = path.join(tmp, 'req.json');
   fs.writeFileSync(reqFile, JSON.stringify(c));
   const ours = JSON.parse(execFileSync(cli, [schemaFile, reqFile], { encoding: 'utf8' }));
