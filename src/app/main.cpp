@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/admin_auth.h"
 #include "app/app.h"
 #include "base/config.h"
 #include "base/error.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   admin->require_subcommand(1);
   auto* check = admin->add_subcommand("check-config", "Validate the configuration and print it");
   stipple::add_config_options(*check, config, log_level, log_format);
+  stipple::app::AdminAuthCommands admin_auth(*admin, config, log_level, log_format);
 
   try {
     cli.parse(argc, argv);
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
       stipple::log::info("db.migrated", {{"applied", applied}}, "migrations are up to date");
       return 0;
     }
+
+    if (admin_auth.parsed()) return admin_auth.run(config);
 
     if (check->parsed()) {
       std::cout << "canonical_url: " << config.canonical_url << '\n'

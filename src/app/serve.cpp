@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "db/migrations.h"
+#include "modules/auth/auth_module.h"
 #include "modules/ops/ops_routes.h"
 
 namespace stipple::app {
@@ -28,6 +29,9 @@ std::size_t run_migrations(db::Database& database) {
 }
 
 void register_modules(Services& s) {
+  // Identity first: its middleware must see every request before any route does.
+  auth::register_module(auth::AuthDeps{s.server, s.database, s.config.canonical_url,
+                                       s.config.frontend_origin, s.config.ratelimiter_enabled});
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
                                     !s.config.redis_url.empty()});
   if (s.config.test_routes) ops::register_test_routes(s.server);

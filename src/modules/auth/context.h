@@ -32,6 +32,7 @@ struct AuthContext {
   std::vector<std::string> scopes;  // the token's scopes
   // Projects the token is limited to; empty = no limit.
   std::vector<std::string> resource_project_ids;
+  std::string app_id;  // the app the token was issued to; empty for personal tokens
 
   bool has_scope(std::string_view scope) const {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();

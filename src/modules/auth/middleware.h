@@ -1,0 +1,43 @@
+// The HTTP side of authentication: where a request carries its token, and the middleware that
+// turns it into the request's AuthContext (or refuses the request).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "net/http.h"
+
+namespace stipple::db {
+class Database;
+}
+
+namespace stipple::auth {
+
+class TokenValidator;
+class RateLimiter;
+
+// The token a request presents, first match wins: the Authorization header (a leading
+// "Bearer " is removed, case-sensitively; any other value is taken as it is), the `authn`
+// cookie, the `embedToken` query parameter. Empty carriers count as absent; nullopt = anonymous.
+std::optional<std::string> presented_token(std::string_view authorization,
+                                           std::string_view cookie_header,
+                                           const std::optional<std::string>& embed_token);
+
+// The value of cookie `name` in a Cookie header; empty when absent.
+std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
+
+// Fills the caller of every request; a presented token that is not valid (unknown, garbage,
+// revoked, expired) is answered 403 {"error":"Your token is not valid."} whatever the route.
+net::Middleware token_middleware(std::shared_ptr<TokenValidator> validator, db::Database& database);
+
+// Counts each request against its rate-limit bucket; answers 429 when the bucket is full.
+// Source: the presented token's id when there is one, else the client address.
+net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter);
+
+// The client's address: the first X-Forwarded-For entry (proxies are trusted, as upstream does),
+// else the peer address.
+std::string client_address(net::Exchange& ex);
+
+}  // namespace stipple::auth
