@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <list>
-#include <ranges>
 #include <set>
 #include <unordered_set>
 
@@ -659,7 +658,8 @@ void Schema::wrap(ResolverWrapper wrapper) {
 void Schema::finalize() {
   if (finalized_) return;
   finalized_ = true;
-  for (Type* t : visible_types_ | std::views::values) {
+  for (const auto& entry : visible_types_) {
+    Type* t = entry.second;
     if (t->kind != TypeKind::kObject || t->name.starts_with("__")) continue;
     for (FieldDef& f : t->fields) {
       for (const auto& wrapper : resolver_wrappers_) {

@@ -896,7 +896,8 @@ class Validator {
     const FieldMap left = gather_sets({{ta, &a.node->selection_set}});
     const FieldMap right = gather_sets({{tb, &b.node->selection_set}});
     std::string reasons;
-    for (const auto& [key, lfields] : left) {
+    for (const auto& [left_key, lfields] : left) {
+      const std::string_view key = left_key;
       const auto r =
           std::find_if(right.begin(), right.end(), [&](const auto& e) { return e.first == key; });
       if (r == right.end()) continue;
