@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "db/migrations.h"
 #include "modules/auth/auth_module.h"
+#include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
 
 namespace stipple::app {
@@ -34,6 +35,7 @@ void register_modules(Services& s) {
                                        s.config.frontend_origin, s.config.ratelimiter_enabled});
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
                                     !s.config.redis_url.empty()});
+  objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
 }
 

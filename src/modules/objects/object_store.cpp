@@ -1,0 +1,228 @@
+#include "modules/objects/object_store.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "base/error.h"
+
+namespace stipple::objects {
+namespace {
+
+// Ids per `IN (...)` list: well under SQLite's limit of bound variables.
+constexpr std::size_t kIdsPerQuery = 500;
+// Bytes of COPY text gathered before they are handed to libpq.
+constexpr std::size_t kCopyBufferBytes = 1 << 20;
+
+Error db_error(std::string message) {
+  return Error("DATABASE_ERROR", std::move(message), 502);
+}
+
+// `$first, $first+1, ...` for `count` parameters.
+std::string placeholders(std::size_t first, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out.push_back(',');
+    out += "$" + std::to_string(first + i);
+  }
+  return out;
+}
+
+// --- PostgreSQL ---------------------------------------------------------------------------------
+
+// Appends `s` in COPY text format: backslash, tab, newline and carriage return are escaped.
+void append_copy_field(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
+void check_pg(PGconn* pg, PGresult* result, std::string_view what) {
+  const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  const std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(pg);
+  if (result) PQclear(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    throw db_error(std::string(what) + ": " + message);
+  }
+}
+
+void copy_spool_postgres(PGconn* pg, ObjectSpool& spool) {
+  PGresult* start = PQexec(pg, "COPY objects_staging (seq, id, speckle_type, data) FROM STDIN");
+  if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
+    check_pg(pg, start, "COPY into the staging table failed");
+  }
+  PQclear(start);
+
+  std::string buffer;
+  buffer.reserve(kCopyBufferBytes * 2);
+  const auto flush = [&] {
+    if (PQputCopyData(pg, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+    }
+    buffer.clear();
+  };
+  PreparedObject object;
+  for (std::size_t i = 0; i < spool.size(); ++i) {
+    spool.read(i, object);
+    buffer += std::to_string(i);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.id);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.speckle_type);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.data);
+    buffer.push_back('\n');
+    if (buffer.size() >= kCopyBufferBytes) flush();
+  }
+  if (!buffer.empty()) flush();
+  if (PQputCopyEnd(pg, nullptr) != 1) {
+    throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+  }
+  while (PGresult* result = PQgetResult(pg)) check_pg(pg, result, "COPY failed");
+}
+
+void store_postgres(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,
+                    int64_t now_ms) {
+  conn.transaction([&] {
+    conn.exec_script(
+        "CREATE TEMP TABLE objects_staging (seq BIGINT NOT NULL, id TEXT NOT NULL, "
+        "speckle_type TEXT NOT NULL, data TEXT NOT NULL) ON COMMIT DROP");
+    copy_spool_postgres(conn.postgres_handle(), spool);
+
+    // The last row of an id wins; rows go in id order so concurrent uploads of overlapping
+    // objects take their locks in the same order and cannot deadlock.
+    conn.query(
+        "INSERT INTO objects (project_id, id, speckle_type, data, created_at) "
+        "SELECT $1, id, speckle_type, data, $2 FROM ("
+        "  SELECT DISTINCT ON (id) id, speckle_type, data FROM objects_staging "
+        "  ORDER BY id, seq DESC) latest "
+        "ORDER BY id COLLATE \"C\" "
+        "ON CONFLICT (project_id, id) DO NOTHING",
+        {project_id, now_ms});
+  });
+}
+
+// --- SQLite -------------------------------------------------------------------------------------
+
+void store_sqlite(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,
+                  int64_t now_ms) {
+  sqlite3* handle = conn.sqlite_handle();
+  conn.transaction([&] {
+    sqlite3_stmt* raw = nullptr;
+    constexpr std::string_view kInsert =
+        "INSERT INTO objects (project_id, id, speckle_type, data, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (project_id, id) DO NOTHING";
+    if (sqlite3_prepare_v2(handle, kInsert.data(), static_cast<int>(kInsert.size()), &raw,
+                           nullptr) != SQLITE_OK) {
+      throw db_error(std::string("prepare failed: ") + sqlite3_errmsg(handle));
+    }
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+    sqlite3_bind_text64(raw, 1, project_id.data(), project_id.size(), SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_int64(raw, 5, now_ms);
+
+    // Newest first, so that with DO NOTHING the last object of an id in the request wins.
+    PreparedObject object;
+    for (std::size_t i = spool.size(); i-- > 0;) {
+      spool.read(i, object);
+      sqlite3_bind_text64(raw, 2, object.id.data(), object.id.size(), SQLITE_STATIC, SQLITE_UTF8);
+      sqlite3_bind_text64(raw, 3, object.speckle_type.data(), object.speckle_type.size(),
+                          SQLITE_STATIC, SQLITE_UTF8);
+      sqlite3_bind_text64(raw, 4, object.data.data(), object.data.size(), SQLITE_STATIC,
+                          SQLITE_UTF8);
+      if (sqlite3_step(raw) != SQLITE_DONE) {
+        throw db_error(std::string("insert failed: ") + sqlite3_errmsg(handle));
+      }
+      sqlite3_reset(raw);
+    }
+  });
+}
+
+}  // namespace
+
+void store_spool(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,
+                 int64_t now_ms) {
+  if (spool.size() == 0) return;
+  if (conn.dialect() == db::Dialect::postgres) {
+    store_postgres(conn, project_id, spool, now_ms);
+  } else {
+    store_sqlite(conn, project_id, spool, now_ms);
+  }
+}
+
+std::unordered_set<std::string> existing_ids(db::Connection& conn, std::string_view project_id,
+                                             const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> found;
+  for (std::size_t start = 0; start < ids.size(); start += kIdsPerQuery) {
+    const std::size_t count = std::min(kIdsPerQuery, ids.size() - start);
+    std::vector<db::Param> params{project_id};
+    for (std::size_t i = 0; i < count; ++i) params.emplace_back(std::string_view(ids[start + i]));
+    const std::string sql =
+        "SELECT id FROM objects WHERE project_id = $1 AND id IN (" + placeholders(2, count) + ")";
+    conn.query_each(sql, params, [&](const db::RowView& row) {
+      found.emplace(row.text(0));
+      return true;
+    });
+  }
+  return found;
+}
+
+std::optional<StoredObject> find_object(db::Connection& conn, std::string_view project_id,
+                                        std::string_view id) {
+  const auto result =
+      conn.query("SELECT data, total_children_count FROM objects WHERE project_id = $1 AND id = $2",
+                 {project_id, id});
+  if (result.empty()) return std::nullopt;
+  return StoredObject{result[0].text(0), result[0].opt_integer(1)};
+}
+
+void each_closure_object(db::Connection& conn, std::string_view project_id,
+                         std::string_view root_id, const OnObject& on_row) {
+  // The closure is read from the root row of this project only, and expanded by the database's
+  // JSON functions, so the ids are never all held in the server's memory.
+  const bool pg = conn.dialect() == db::Dialect::postgres;
+  const std::string_view sql =
+      pg ? "SELECT o.id, o.data FROM objects o WHERE o.project_id = $1 AND o.id <> $2 AND o.id IN ("
+           "  SELECT json_object_keys(CASE WHEN json_typeof(r.data::json -> '__closure') = "
+           "'object' THEN r.data::json -> '__closure' ELSE '{}'::json END) "
+           "  FROM objects r WHERE r.project_id = $1 AND r.id = $2) "
+           "ORDER BY o.id COLLATE \"C\""
+         : "SELECT o.id, o.data FROM objects o WHERE o.project_id = $1 AND o.id <> $2 AND o.id IN ("
+           "  SELECT c.key FROM objects r, json_each(r.data, '$.__closure') c "
+           "  WHERE r.project_id = $1 AND r.id = $2 AND json_type(r.data, '$.__closure') = "
+           "'object') "
+           "ORDER BY o.id";
+  const db::Param params[] = {project_id, root_id};
+  conn.query_each(sql, params,
+                  [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
+}
+
+void each_object(db::Connection& conn, std::string_view project_id,
+                 std::span<const std::string> ids, const OnObject& on_row) {
+  if (ids.empty()) return;
+  std::vector<db::Param> params{project_id};
+  for (const auto& id : ids) params.emplace_back(std::string_view(id));
+  const bool pg = conn.dialect() == db::Dialect::postgres;
+  const std::string sql = "SELECT id, data FROM objects WHERE project_id = $1 AND id IN (" +
+                          placeholders(2, ids.size()) + ") ORDER BY id" +
+                          (pg ? " COLLATE \"C\"" : "");
+  conn.query_each(sql, params,
+                  [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
+}
+
+}  // namespace stipple::objects
