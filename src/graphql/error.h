@@ -18,6 +18,7 @@ inline constexpr const char* kValidationFailed = "GRAPHQL_VALIDATION_FAILED";
 inline constexpr const char* kBadUserInput = "BAD_USER_INPUT";
 inline constexpr const char* kInternalServerError = "INTERNAL_SERVER_ERROR";
 inline constexpr const char* kOperationResolutionFailure = "OPERATION_RESOLUTION_FAILURE";
+inline constexpr const char* kBadRequest = "BAD_REQUEST";
 
 // What a resolver throws to fail its field: a message, a code (`FORBIDDEN`, `STREAM_NOT_FOUND`,
 // ...) and optional extra members of `extensions`.

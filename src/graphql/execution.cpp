@@ -149,6 +149,26 @@ std::optional<json::object> coerce_variables(const Schema& schema,
   return coerced;
 }
 
+const ast::OperationDefinition* select_operation(const ast::Document& document,
+                                                 const std::optional<std::string>& name,
+                                                 std::vector<GraphQLError>& errors) {
+  if (name && !name->empty()) {
+    for (const auto& op : document.operations) {
+      if (op.name == *name) return &op;
+    }
+    errors.push_back(
+        make_error("Unknown operation named \"" + *name + "\".", kOperationResolutionFailure));
+    return nullptr;
+  }
+  if (document.operations.size() == 1) return &document.operations.front();
+  errors.push_back(make_error(document.operations.empty()
+                                  ? "Must provide an operation."
+                                  : "Must provide operation name if query contains multiple "
+                                    "operations.",
+                              kOperationResolutionFailure));
+  return nullptr;
+}
+
 // ============================================================================================
 // Execution
 // ============================================================================================
@@ -297,37 +317,43 @@ asio::awaitable<Execution::Result> Execution::execute_fields(const Type& type,
   co_return json::value(std::move(out));
 }
 
-std::optional<json::object> Execution::coerce_arguments(const FieldDef& field,
-                                                        const ast::Selection& node,
-                                                        const PathNode* path) {
+std::optional<json::object> coerce_arguments(const FieldDef& field, const ast::Selection& node,
+                                             const json::object& variables, std::string& error) {
   json::object out;
   for (const auto& def : field.args) {
     const ast::Argument* given = find_argument(node.arguments, def.name);
     const std::string arg = "Argument \"" + def.name + "\"";
     const bool missing_variable = given && given->value->kind == ast::Value::Kind::kVariable &&
-                                  !variables_.contains(given->value->text);
+                                  !variables.contains(given->value->text);
     if (!given || missing_variable) {
       if (def.default_value) {
         out[def.name] = *def.default_value;
       } else if (def.type->is_non_null()) {
-        record(given
-                   ? arg + " of required type \"" + def.type->to_string() +
-                         "\" was provided the variable \"$" + given->value->text +
-                         "\" which was not provided a runtime value."
-                   : arg + " of required type \"" + def.type->to_string() + "\" was not provided.",
-               kBadUserInput, {&node}, path);
+        error = given
+                    ? arg + " of required type \"" + def.type->to_string() +
+                          "\" was provided the variable \"$" + given->value->text +
+                          "\" which was not provided a runtime value."
+                    : arg + " of required type \"" + def.type->to_string() + "\" was not provided.";
         return std::nullopt;
       }
       continue;
     }
-    auto value = value_from_ast(given->value.get(), def.type, &variables_);
+    auto value = value_from_ast(given->value.get(), def.type, &variables);
     if (!value) {
-      record(arg + " has invalid value " + print_value(*given->value) + ".", kBadUserInput, {&node},
-             path);
+      error = arg + " has invalid value " + print_value(*given->value) + ".";
       return std::nullopt;
     }
     out[def.name] = std::move(*value);
   }
+  return out;
+}
+
+std::optional<json::object> Execution::coerce_arguments(const FieldDef& field,
+                                                        const ast::Selection& node,
+                                                        const PathNode* path) {
+  std::string error;
+  auto out = detail::coerce_arguments(field, node, variables_, error);
+  if (!out) record(std::move(error), kBadUserInput, {&node}, path);
   return out;
 }
 
@@ -651,27 +677,9 @@ asio::awaitable<Response> execute_document(const Schema& schema, const ast::Docu
                                            std::any& context, const json::value& root_value) {
   Response response;
 
-  // Pick the operation.
-  const ast::OperationDefinition* operation = nullptr;
-  if (operation_name && !operation_name->empty()) {
-    for (const auto& op : document.operations) {
-      if (op.name == *operation_name) operation = &op;
-    }
-    if (!operation) {
-      response.errors.push_back(make_error("Unknown operation named \"" + *operation_name + "\".",
-                                           kOperationResolutionFailure));
-      co_return response;
-    }
-  } else if (document.operations.size() == 1) {
-    operation = &document.operations.front();
-  } else {
-    response.errors.push_back(
-        make_error(document.operations.empty()
-                       ? "Must provide an operation."
-                       : "Must provide operation name if query contains multiple operations.",
-                   kOperationResolutionFailure));
-    co_return response;
-  }
+  const ast::OperationDefinition* operation =
+      detail::select_operation(document, operation_name, response.errors);
+  if (!operation) co_return response;
 
   // The schema must support the operation's kind.
   const char* kind = nullptr;

@@ -96,6 +96,15 @@ class Execution {
   std::vector<GraphQLError> errors_;
 };
 
+// Picks the operation to run (GetOperation()); errors are coded OPERATION_RESOLUTION_FAILURE.
+const ast::OperationDefinition* select_operation(const ast::Document& document,
+                                                 const std::optional<std::string>& name,
+                                                 std::vector<GraphQLError>& errors);
+
+// Coerces a field's arguments (CoerceArgumentValues()); on failure, says why in `error`.
+std::optional<json::object> coerce_arguments(const FieldDef& field, const ast::Selection& node,
+                                             const json::object& variables, std::string& error);
+
 // Coerces the request's variables for an operation (CoerceVariableValues()); errors are coded
 // BAD_USER_INPUT.
 std::optional<json::object> coerce_variables(const Schema& schema,

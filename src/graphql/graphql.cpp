@@ -1,5 +1,7 @@
 #include "graphql/graphql.h"
 
+#include "graphql/execution.h"
+
 #include <algorithm>
 #include <functional>
 #include <unordered_set>
@@ -160,7 +162,7 @@ std::shared_ptr<const PreparedDocument> Executor::prepare(std::string_view query
   return prepared;
 }
 
-asio::awaitable<Response> Executor::execute(const Request& request, std::any context,
+asio::awaitable<Response> Executor::execute(Request request, std::any context,
                                             json::value root_value) const {
   const auto prepared = prepare(request.query);
   if (!prepared->errors.empty()) {
@@ -170,6 +172,54 @@ asio::awaitable<Response> Executor::execute(const Request& request, std::any con
   }
   co_return co_await execute_document(*schema_, prepared->document, request.variables,
                                       request.operation_name, context, root_value);
+}
+
+std::variant<Subscription, Response> Executor::subscribe(const Request& request) const {
+  Response failed;
+  const auto prepared = prepare(request.query);
+  if (!prepared->errors.empty()) {
+    failed.errors = prepared->errors;
+    return failed;
+  }
+
+  // The operation must be a subscription.
+  const ast::Document& doc = prepared->document;
+  const ast::OperationDefinition* op =
+      detail::select_operation(doc, request.operation_name, failed.errors);
+  if (!op) return failed;
+  if (op->operation != ast::OperationType::kSubscription || !schema_->subscription_type()) {
+    failed.errors.push_back(
+        make_error("The operation is not a subscription.", kBadRequest, {op->loc}));
+    return failed;
+  }
+
+  // Variables, then the root field and its arguments.
+  auto variables = detail::coerce_variables(*schema_, *op, request.variables, failed.errors);
+  if (!variables) return failed;
+  std::any no_context;
+  detail::Execution execution(*schema_, doc, *op, *variables, no_context);
+  detail::GroupedFields fields;
+  std::unordered_set<std::string_view> visited;
+  execution.collect_fields(*schema_->subscription_type(), op->selection_set, fields, visited);
+  if (fields.groups.empty()) {
+    failed.errors.push_back(
+        make_error("The subscription selects no field.", kBadRequest, {op->loc}));
+    return failed;
+  }
+  const ast::Selection& node = *fields.groups.front().second.front();
+  Subscription out;
+  out.field = schema_->subscription_type()->field(node.name);
+  out.response_key = node.response_key();
+  std::string error;
+  auto args =
+      out.field ? detail::coerce_arguments(*out.field, node, *variables, error) : std::nullopt;
+  if (!args) {
+    failed.errors.push_back(make_error(error, kBadUserInput, {node.loc}));
+    return failed;
+  }
+  out.arguments = std::move(*args);
+  out.variables = std::move(*variables);
+  return out;
 }
 
 }  // namespace stipple::graphql

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -117,6 +118,16 @@ asio::awaitable<Response> execute_document(const Schema& schema, const ast::Docu
                                            const std::optional<std::string>& operation_name,
                                            std::any& context, const json::value& root_value);
 
+// The root field of a subscription request. The transport opens the event stream this names,
+// then calls execute() with the same request once per event, the event as root value (so that
+// the default resolver reads the field's value from `{"<field name>": payload}`).
+struct Subscription {
+  const FieldDef* field = nullptr;  // the field of the Subscription type
+  std::string response_key;
+  json::object arguments;  // coerced, defaults filled in
+  json::object variables;  // coerced
+};
+
 class Executor {
  public:
   // Finalizes the schema (applies its resolver wrappers).
@@ -124,8 +135,12 @@ class Executor {
 
   // Parses (or finds in the cache), validates and executes a request. `context` is handed to
   // every resolver; `root_value` is the parent of the root fields (a subscription's event).
-  asio::awaitable<Response> execute(const Request& request, std::any context = {},
+  asio::awaitable<Response> execute(Request request, std::any context = {},
                                     json::value root_value = nullptr) const;
+
+  // Resolves the root field of a subscription request, or answers why it cannot run (syntax,
+  // validation, variables, operation, or an operation that is not a subscription).
+  std::variant<Subscription, Response> subscribe(const Request& request) const;
 
   // Parses and validates a query, with the cache. Thread-safe.
   std::shared_ptr<const PreparedDocument> prepare(std::string_view query) const;
