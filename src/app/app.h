@@ -5,6 +5,7 @@
 
 #include "base/config.h"
 #include "db/database.h"
+#include "modules/api/graphql_api.h"
 #include "net/metrics.h"
 #include "net/server.h"
 
@@ -25,6 +26,7 @@ struct Services {
   net::Server& server;
   net::Metrics& metrics;
   db::Database& database;
+  api::GraphqlApi& graphql;  // modules add their resolvers; installed after every module
 };
 void register_modules(Services& services);
 

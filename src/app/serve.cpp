@@ -37,6 +37,9 @@ void register_modules(Services& s) {
                                     !s.config.redis_url.empty()});
   objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
+
+  // Last: the GraphQL API, once every module has added its resolvers.
+  s.graphql.install(s.server);
 }
 
 int serve(const Config& config) {
@@ -52,7 +55,8 @@ int serve(const Config& config) {
   options.compression = config.compression;
   net::Server server(options, metrics);
 
-  Services services{config, server, metrics, *database};
+  api::GraphqlApi graphql(config, *database);
+  Services services{config, server, metrics, *database, graphql};
   register_modules(services);
 
   const uint16_t port = server.listen();

@@ -48,7 +48,7 @@ struct Config {
   // Behaviour
   bool ratelimiter_enabled = true;
   std::string server_version;  // SPECKLE_SERVER_VERSION; defaults to Stipple's version
-  bool test_routes = false;  // STIPPLE_ENABLE_TEST_ROUTES: routes the black-box tests use
+  bool test_routes = false;    // STIPPLE_ENABLE_TEST_ROUTES: routes the black-box tests use
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::automatic;
 

@@ -9,9 +9,9 @@
 // threads never block on a query.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -188,20 +188,20 @@ class Database {
       return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
                                          void(std::exception_ptr)>(
           [this](auto handler, F work) {
-            boost::asio::post(workers_, [this, handler = std::move(handler),
-                                         work = std::move(work)]() mutable {
-              std::exception_ptr error;
-              try {
-                auto lease = acquire();
-                work(*lease);
-              } catch (...) {
-                error = std::current_exception();
-              }
-              auto executor = boost::asio::get_associated_executor(handler);
-              boost::asio::post(executor, [handler = std::move(handler), error]() mutable {
-                std::move(handler)(error);
-              });
-            });
+            boost::asio::post(
+                workers_, [this, handler = std::move(handler), work = std::move(work)]() mutable {
+                  std::exception_ptr error;
+                  try {
+                    auto lease = acquire();
+                    work(*lease);
+                  } catch (...) {
+                    error = std::current_exception();
+                  }
+                  auto executor = boost::asio::get_associated_executor(handler);
+                  boost::asio::post(executor, [handler = std::move(handler), error]() mutable {
+                    std::move(handler)(error);
+                  });
+                });
           },
           boost::asio::use_awaitable, std::move(work));
     } else {
@@ -209,22 +209,22 @@ class Database {
       return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
                                          void(std::exception_ptr, R)>(
           [this](auto handler, F work) {
-            boost::asio::post(workers_, [this, handler = std::move(handler),
-                                         work = std::move(work)]() mutable {
-              std::exception_ptr error;
-              R result{};
-              try {
-                auto lease = acquire();
-                result = work(*lease);
-              } catch (...) {
-                error = std::current_exception();
-              }
-              auto executor = boost::asio::get_associated_executor(handler);
-              boost::asio::post(executor, [handler = std::move(handler), error,
-                                           result = std::move(result)]() mutable {
-                std::move(handler)(error, std::move(result));
-              });
-            });
+            boost::asio::post(
+                workers_, [this, handler = std::move(handler), work = std::move(work)]() mutable {
+                  std::exception_ptr error;
+                  R result{};
+                  try {
+                    auto lease = acquire();
+                    result = work(*lease);
+                  } catch (...) {
+                    error = std::current_exception();
+                  }
+                  auto executor = boost::asio::get_associated_executor(handler);
+                  boost::asio::post(executor, [handler = std::move(handler), error,
+                                               result = std::move(result)]() mutable {
+                    std::move(handler)(error, std::move(result));
+                  });
+                });
           },
           boost::asio::use_awaitable, std::move(work));
     }

@@ -287,11 +287,11 @@ asio::awaitable<bool> Session::handle(http::request_parser<http::empty_body>& he
             co_await http::async_read(stream_, buffer_, *body_parser_, kTuple);
       }
       if (ec == http::error::body_limit) {
-        co_await answer_simple(http::status::payload_too_large,
-                               json_error("Request body is larger than the limit of " +
-                                              describe_size(limit),
-                                          "PAYLOAD_TOO_LARGE"),
-                               "application/json", false, request_id);
+        co_await answer_simple(
+            http::status::payload_too_large,
+            json_error("Request body is larger than the limit of " + describe_size(limit),
+                       "PAYLOAD_TOO_LARGE"),
+            "application/json", false, request_id);
         finish_log(route_name, 413, 0);
         co_return false;
       }

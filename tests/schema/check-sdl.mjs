@@ -48,6 +48,10 @@ if (argv.includes('--print-introspection-query')) {
   process.exit(0);
 }
 
+// The `_` placeholders of the root types: upstream's base schema has them (the transcripts show
+// `Query._` and `Mutation._` answering), but the signature file, read from module typedefs, does not.
+const isPlaceholder = (type, field) => field === '_' && ['Query', 'Mutation', 'Subscription'].includes(type);
+
 const DISABLED_MODULES = new Set(['workspacesCore', 'gatekeeperCore', 'automate', 'dashboards', 'acc', 'gendo', 'multiregion']);
 // Defined by upstream code rather than typedefs, hence absent from the signature file.
 const BASE_ENUMS = {
@@ -190,7 +194,7 @@ for (const [name, exp] of Object.entries(sig)) {
     if (ok) fc.fieldsOk++;
   }
   for (const fname of Object.keys(act?.fields ?? {})) {
-    if (!(fname in expFields)) err(act.fields[fname].module, `field ${name}.${fname} (${act.fields[fname].file}) is not in the signatures`);
+    if (!(fname in expFields) && !isPlaceholder(name, fname)) err(act.fields[fname].module, `field ${name}.${fname} (${act.fields[fname].file}) is not in the signatures`);
   }
 }
 for (const [name, act] of Object.entries(actual)) {
@@ -292,7 +296,7 @@ function compareSchemaObject(schema, label) {
       const dep = deprecation(ef.directives);
       if ((f.deprecationReason ?? null) !== dep) p(ef.module, `${where}: deprecation ${JSON.stringify(f.deprecationReason)}, expected ${JSON.stringify(dep)}`);
     }
-    for (const fname of Object.keys(af)) if (!(fname in (exp.fields ?? {}))) p(exp.module, `field ${name}.${fname} is not in the signatures`);
+    for (const fname of Object.keys(af)) if (!(fname in (exp.fields ?? {})) && !isPlaceholder(name, fname)) p(exp.module, `field ${name}.${fname} is not in the signatures`);
   }
   for (const [name, t] of Object.entries(tm)) {
     if (name in sig || name in BASE_ENUMS || isIntrospectionType(t) || isSpecifiedScalarType(t)) continue;

@@ -29,8 +29,7 @@ class HttpServerTest : public ::testing::Test {
       co_return;
     });
     server_->get("/items/:id", [](Exchange& ex) -> asio::awaitable<void> {
-      ex.respond(http::status::ok, std::string(ex.param("id")) + "|" +
-                                       ex.query("q").value_or("-"),
+      ex.respond(http::status::ok, std::string(ex.param("id")) + "|" + ex.query("q").value_or("-"),
                  "text/plain");
       co_return;
     });

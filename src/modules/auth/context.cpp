@@ -10,6 +10,8 @@ const AuthContext& caller(net::Exchange& ex) {
   return kAnonymous;
 }
 
-void set_caller(net::Exchange& ex, AuthContext context) { ex.context() = std::move(context); }
+void set_caller(net::Exchange& ex, AuthContext context) {
+  ex.context() = std::move(context);
+}
 
 }  // namespace stipple::auth

@@ -1,0 +1,417 @@
+#include "modules/api/graphql_api.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "base/embedded.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "net/server.h"
+
+namespace stipple::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using net::Exchange;
+using net::http::status;
+
+constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+constexpr std::string_view kCsrfMessage =
+    "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please "
+    "either specify a 'content-type' header (with a type that is not one of "
+    "application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a non-empty "
+    "value for one of the following headers: x-apollo-operation-name, apollo-require-preflight";
+constexpr std::string_view kBadPostBody =
+    "POST body missing, invalid Content-Type, or JSON object has no keys.";
+constexpr std::string_view kMissingQuery =
+    "GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.";
+
+// A request-level failure answered before any operation runs, in Apollo's shape.
+struct RequestFailure {
+  status http_status;
+  std::string message;
+};
+
+json::object request_error(std::string_view message, std::string_view code = "BAD_REQUEST") {
+  json::object error{{"message", message}, {"extensions", json::object{{"code", code}}}};
+  return json::object{{"errors", json::array{std::move(error)}}};
+}
+
+// The media type of a Content-Type header, lower-cased, parameters dropped.
+std::string media_type(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(), ::tolower);
+  return type;
+}
+
+// Apollo's CSRF prevention: a request a browser could send without a preflight must carry a
+// header that forces one.
+bool blocked_as_csrf(Exchange& ex) {
+  if (!ex.header("x-apollo-operation-name").empty() ||
+      !ex.header("apollo-require-preflight").empty()) {
+    return false;
+  }
+  const std::string type = media_type(ex.header(net::http::field::content_type));
+  return type.empty() || type == "text/plain" || type == "multipart/form-data" ||
+         type == "application/x-www-form-urlencoded";
+}
+
+// Reads {query, variables, operationName} of one operation; throws RequestFailure.
+graphql::Request parse_operation(const json::value& item, bool from_get) {
+  if (!item.is_object() || item.as_object().empty()) {
+    throw RequestFailure{status::bad_request, std::string(kBadPostBody)};
+  }
+  const auto& object = item.as_object();
+  graphql::Request request;
+
+  const auto* query = object.if_contains("query");
+  if (!query || query->is_null() || (query->is_string() && query->as_string().empty())) {
+    throw RequestFailure{status::bad_request, std::string(kMissingQuery)};
+  }
+  if (!query->is_string()) {
+    throw RequestFailure{status::bad_request, "GraphQL queries must be strings."};
+  }
+  request.query = std::string(query->as_string());
+
+  if (const auto* variables = object.if_contains("variables"); variables && !variables->is_null()) {
+    if (!variables->is_object()) {
+      throw RequestFailure{status::bad_request,
+                           from_get ? "`variables` in a GET request must be a JSON object."
+                                    : "`variables` in a POST body should be provided as an "
+                                      "object, not a recursively JSON-encoded string."};
+    }
+    request.variables = variables->as_object();
+  }
+  if (const auto* name = object.if_contains("operationName"); name && !name->is_null()) {
+    if (!name->is_string()) {
+      throw RequestFailure{status::bad_request,
+                           "`operationName` in a POST body must be a string if provided."};
+    }
+    request.operation_name = std::string(name->as_string());
+  }
+  return request;
+}
+
+bool has_code(const graphql::Response& response, std::string_view code) {
+  return std::any_of(response.errors.begin(), response.errors.end(),
+                     [&](const graphql::GraphQLError& e) { return e.code() == code; });
+}
+
+// Whether the chosen operation of `query` is a mutation (GET may only run queries).
+bool selects_mutation(const graphql::Executor& executor, const graphql::Request& request) {
+  const auto prepared = executor.prepare(request.query);
+  if (!prepared->errors.empty()) return false;
+  const graphql::ast::OperationDefinition* chosen = nullptr;
+  const auto& operations = prepared->document.operations;
+  for (const auto& operation : operations) {
+    if (!request.operation_name || operation.name == *request.operation_name) chosen = &operation;
+  }
+  if (!chosen || (operations.size() > 1 && !request.operation_name)) return false;
+  return chosen->operation == graphql::ast::OperationType::kMutation;
+}
+
+// A small page for browsers that open /graphql. Not handled yet: the in-browser query IDE;
+// this page says how to reach the API instead.
+constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Stipple GraphQL API</title></head>
+<body>
+<h1>Stipple GraphQL API</h1>
+<p>Send GraphQL requests to this URL with <code>POST</code> and a JSON body
+<code>{"query": "...", "variables": {...}}</code>, with an <code>Authorization: Bearer</code>
+token for anything private.</p>
+</body>
+</html>
+)";
+
+}  // namespace
+
+// --- schema --------------------------------------------------------------------------------------
+
+std::vector<std::string_view> embedded_sdl() {
+  std::vector<std::string_view> texts;
+  const EmbeddedFile* base = nullptr;
+  for (const auto& file : embedded_files()) {
+    if (!file.path.starts_with("schema/") || !file.path.ends_with(".graphql")) continue;
+    if (file.path == "schema/base.graphql") {
+      base = &file;
+    } else {
+      texts.push_back(file.content);
+    }
+  }
+  if (!base) throw internal_error("schema/base.graphql is not embedded");
+  texts.insert(texts.begin(), base->content);
+  return texts;
+}
+
+int server_role_weight(std::string_view role) {
+  if (role == auth::kServerAdmin) return 1000;
+  if (role == auth::kServerUser) return 100;
+  if (role == auth::kServerGuest) return 50;
+  if (role == auth::kServerArchivedUser) return 10;
+  return 0;
+}
+
+namespace {
+
+// SERVER_ADMIN -> server:admin; STREAM_OWNER -> stream:owner.
+std::string role_from_enum(std::string_view value) {
+  std::string out;
+  const auto underscore = value.find('_');
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = static_cast<char>(::tolower(value[i]));
+    if (i == underscore)
+      c = ':';
+    else if (c == '_')
+      c = '-';
+    out += c;
+  }
+  return out;
+}
+
+int project_role_weight_upstream(std::string_view role) {
+  if (role == auth::kProjectOwner) return 1000;
+  if (role == auth::kProjectContributor) return 500;
+  if (role == auth::kProjectReviewer) return 100;
+  return 0;
+}
+
+std::string parent_id(const graphql::ResolveContext& ctx) {
+  if (const auto* object = ctx.parent.if_object()) {
+    if (const auto* id = object->if_contains("id"); id && id->is_string()) {
+      return std::string(id->as_string());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void install_directive_checks(graphql::Schema& schema) {
+  schema.wrap([](const graphql::FieldDef& field, graphql::Resolver next) -> graphql::Resolver {
+    std::vector<std::string> scopes;
+    if (const auto* d = field.directive("hasScope")) {
+      scopes.emplace_back(d->arguments.at("scope").as_string());
+    }
+    if (const auto* d = field.directive("hasScopes")) {
+      for (const auto& s : d->arguments.at("scopes").as_array()) {
+        if (s.is_string()) scopes.emplace_back(s.as_string());
+      }
+    }
+    std::string server_role;
+    if (const auto* d = field.directive("hasServerRole")) {
+      server_role = role_from_enum(d->arguments.at("role").as_string());
+    }
+    std::string stream_role;
+    if (const auto* d = field.directive("hasStreamRole")) {
+      stream_role = role_from_enum(d->arguments.at("role").as_string());
+    }
+    const bool owner_only = field.directive("isOwner") != nullptr;
+
+    // Every field is wrapped, so that a stipple::Error thrown anywhere below becomes a GraphQL
+    // error with its code.
+    return [next, scopes, server_role, stream_role,
+            owner_only](graphql::ResolveContext& ctx) -> asio::awaitable<json::value> {
+      auto& request = ctx.user<RequestContext>();
+      const auto& caller = request.caller;
+
+      // Server role: authentication first, then the weight; admins pass.
+      if (!server_role.empty()) {
+        if (!caller.authenticated) {
+          throw graphql::Error("Must provide an auth token", "UNAUTHORIZED");
+        }
+        if (server_role_weight(caller.server_role) < server_role_weight(server_role)) {
+          throw graphql::Error("You do not have the required server role", "FORBIDDEN");
+        }
+      }
+
+      // Scopes are only checked when a token was presented.
+      if (caller.authenticated) {
+        for (const auto& scope : scopes) {
+          if (!caller.has_scope(scope)) {
+            throw graphql::Error("Your auth token does not have the required scope: " + scope,
+                                 "FORBIDDEN");
+          }
+        }
+      }
+
+      if (owner_only && (!caller.authenticated || parent_id(ctx) != caller.user_id)) {
+        throw graphql::Error("You are not authorized to access this resource.", "FORBIDDEN");
+      }
+
+      if (!stream_role.empty()) {
+        const std::string project_id = parent_id(ctx);
+        std::string role;
+        if (caller.authenticated && !project_id.empty()) {
+          const std::string user_id = caller.user_id;
+          role = co_await request.database->run([project_id, user_id](db::Connection& c) {
+            const auto r =
+                c.query("SELECT role FROM project_acl WHERE user_id = $1 AND project_id = $2",
+                        {std::string_view(user_id), std::string_view(project_id)});
+            return r.empty() ? std::string() : r[0].text(0);
+          });
+        }
+        if (project_role_weight_upstream(role) < project_role_weight_upstream(stream_role)) {
+          throw graphql::Error("You do not have the required stream role", "FORBIDDEN");
+        }
+      }
+
+      try {
+        co_return co_await next(ctx);
+      } catch (const Error& e) {
+        throw graphql::Error(e.what(), e.code(), json::object{{"statusCode", e.http_status()}});
+      }
+    };
+  });
+}
+
+// --- transport -----------------------------------------------------------------------------------
+
+GraphqlApi::GraphqlApi(const Config& config, db::Database& database)
+    : config_(config), database_(database) {}
+
+RequestContext GraphqlApi::make_context(const auth::AuthContext& caller,
+                                        std::string request_id) const {
+  RequestContext context;
+  context.caller = caller;
+  context.database = &database_;
+  context.config = &config_;
+  context.request_id = std::move(request_id);
+  return context;
+}
+
+void GraphqlApi::install(net::Server& server) {
+  schema_ = graphql::Schema::from_sdl_texts(embedded_sdl());
+
+  // The placeholders every Speckle server answers.
+  schema_->resolve_sync("Query", "_", [](graphql::ResolveContext&) -> json::value {
+    return "Ph'nglui mglw'nafh Cthulhu R'lyeh wgah'nagl fhtagn.";
+  });
+  schema_->resolve_sync("Mutation", "_",
+                        [](graphql::ResolveContext&) -> json::value { return nullptr; });
+
+  for (const auto& bind : binders_) bind(*schema_);
+  install_directive_checks(*schema_);
+  executor_ = std::make_shared<graphql::Executor>(schema_);
+
+  server.route(net::Route{net::http::verb::post, "/graphql",
+                          [this](Exchange& ex) { return handle_post(ex); }});
+  server.route(net::Route{net::http::verb::get, "/graphql",
+                          [this](Exchange& ex) { return handle_get(ex); }});
+}
+
+asio::awaitable<void> GraphqlApi::handle_post(Exchange& ex) {
+  if (blocked_as_csrf(ex)) {
+    ex.respond_json(status::bad_request, request_error(kCsrfMessage));
+    co_return;
+  }
+  if (media_type(ex.header(net::http::field::content_type)) != "application/json" ||
+      ex.body().empty()) {
+    ex.respond_json(status::bad_request, request_error(kBadPostBody));
+    co_return;
+  }
+
+  // A body that is not JSON is refused before GraphQL, in the REST error shape.
+  boost::system::error_code parse_error;
+  const json::value body = json::parse(ex.body(), parse_error);
+  if (parse_error) {
+    ex.respond_json(status::bad_request,
+                    json::object{{"error", json::object{{"code", "USER_INPUT_ERROR"},
+                                                        {"message", "Invalid request body: " +
+                                                                        parse_error.message()}}}});
+    co_return;
+  }
+
+  const auto context = make_context(auth::caller(ex), ex.request_id());
+
+  // One operation, or a batch answered as an array.
+  const bool batch = body.is_array();
+  std::vector<const json::value*> items;
+  if (batch) {
+    for (const auto& item : body.as_array()) items.push_back(&item);
+    if (items.empty()) {
+      ex.respond_json(status::bad_request, request_error("No operations found in request."));
+      co_return;
+    }
+  } else {
+    items.push_back(&body);
+  }
+
+  json::array results;
+  bool any_failed = false;
+  bool rate_limited = false;
+  for (const auto* item : items) {
+    try {
+      const auto request = parse_operation(*item, false);
+      auto response = co_await executor_->execute(request, context);
+      any_failed = any_failed || response.failed_before_execution();
+      rate_limited = rate_limited || has_code(response, "RATE_LIMIT_ERROR");
+      results.push_back(response.to_json());
+    } catch (const RequestFailure& failure) {
+      if (!batch) {
+        ex.respond_json(failure.http_status, request_error(failure.message));
+        co_return;
+      }
+      any_failed = true;
+      results.push_back(request_error(failure.message));
+    }
+  }
+
+  const status code = rate_limited ? status::too_many_requests
+                      : any_failed ? status::bad_request
+                                   : status::ok;
+  if (batch) {
+    ex.respond_json(code, results);
+  } else {
+    ex.respond_json(code, results.front());
+  }
+}
+
+asio::awaitable<void> GraphqlApi::handle_get(Exchange& ex) {
+  const auto query = ex.query("query");
+  if (!query && ex.header(net::http::field::accept).find("text/html") != std::string_view::npos) {
+    ex.respond(status::ok, std::string(kLandingPage), "text/html; charset=utf-8");
+    co_return;
+  }
+  if (blocked_as_csrf(ex) &&
+      media_type(ex.header(net::http::field::content_type)) != "application/json") {
+    ex.respond_json(status::bad_request, request_error(kCsrfMessage));
+    co_return;
+  }
+
+  try {
+    json::object item;
+    if (query) item["query"] = *query;
+    if (const auto variables = ex.query("variables")) {
+      boost::system::error_code error;
+      auto parsed = json::parse(*variables, error);
+      if (error) {
+        throw RequestFailure{status::bad_request,
+                             "`variables` in a GET request must be valid JSON."};
+      }
+      item["variables"] = std::move(parsed);
+    }
+    if (const auto name = ex.query("operationName")) item["operationName"] = *name;
+    if (!query) throw RequestFailure{status::bad_request, std::string(kMissingQuery)};
+    const auto request = parse_operation(item, true);
+
+    if (selects_mutation(*executor_, request)) {
+      ex.respond_json(status::method_not_allowed,
+                      request_error("GET requests only support query operations, not mutation "
+                                    "operations"));
+      co_return;
+    }
+    const auto context = make_context(auth::caller(ex), ex.request_id());
+    auto response = co_await executor_->execute(request, context);
+    const status code = has_code(response, "RATE_LIMIT_ERROR") ? status::too_many_requests
+                        : response.failed_before_execution()   ? status::bad_request
+                                                               : status::ok;
+    ex.respond_json(code, response.to_json());
+  } catch (const RequestFailure& failure) {
+    ex.respond_json(failure.http_status, request_error(failure.message));
+  }
+}
+
+}  // namespace stipple::api
