@@ -7,7 +7,6 @@
 #include "app/app.h"
 #include "base/error.h"
 #include "db/database.h"
-#include "modules/auth/auth_module.h"
 #include "modules/auth/scopes.h"
 #include "modules/auth/token_validator.h"
 #include "modules/tokens/tokens.h"
@@ -44,12 +43,13 @@ std::vector<std::string> split_scopes(const std::string& text) {
   return out;
 }
 
-// Opens the database, applies migrations and seeds scopes and apps, as `serve` would.
+// Opens the database, applies migrations and seeds the scopes. The built-in apps are left to
+// `serve`: their redirect URLs depend on the serving process's canonical URL.
 std::unique_ptr<db::Database> open_ready_database(const Config& config) {
   auto database = open_configured_database(config);
   run_migrations(*database);
   auto lease = database->acquire();
-  auth::seed_identity(*lease, config.canonical_url);
+  auth::seed_scopes(*lease);
   return database;
 }
 
