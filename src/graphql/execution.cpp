@@ -137,8 +137,14 @@ std::optional<json::object> coerce_variables(const Schema& schema,
           if (!path.empty()) {
             prefix += " at \"" + def.name;
             for (const auto& step : path) {
-              prefix += step.is_string() ? "." + std::string(step.get_string())
-                                         : "[" + std::to_string(step.to_number<int64_t>()) + "]";
+              if (step.is_string()) {
+                prefix += '.';
+                prefix += step.get_string();
+              } else {
+                prefix += '[';
+                prefix += std::to_string(step.to_number<int64_t>());
+                prefix += ']';
+              }
             }
             prefix += "\"";
           }
@@ -271,7 +277,82 @@ const FieldDef* Execution::field_def(const Type& parent_type, std::string_view n
 }
 
 bool Execution::is_sync_field(const FieldDef& field) const {
-  return !field.resolver && field.type->named()->is_leaf();
+  const Type* named = field.type->named();
+  return !field.resolver && (named->is_leaf() || named->sync_subtree);
+}
+
+const GroupedFields& Execution::subfields(const Type& object_type, const FieldNodes& nodes) {
+  // Items of a list share their field nodes, so each (type, nodes) pair is collected once.
+  const auto key = std::make_pair(&object_type, &nodes);
+  auto it = subfields_.find(key);
+  if (it == subfields_.end())
+    it = subfields_.emplace(key, collect_subfields(object_type, nodes)).first;
+  return it->second;
+}
+
+Execution::Result Execution::execute_fields_sync(const Type& type, const json::value& parent,
+                                                 const GroupedFields& fields,
+                                                 const PathNode* path) {
+  json::object out;
+  out.reserve(fields.groups.size());
+  for (const auto& [key, nodes] : fields.groups) {
+    const PathNode step{path, key, 0, false};
+    const FieldDef* def = field_def(type, nodes.front()->name);
+    Result r = json::value(nullptr);
+    if (def && is_sync_field(*def)) {
+      r = execute_field_sync(type, *def, parent, nodes, &step);
+    } else if (def) {
+      // Only a resolver bound after the Executor was built can land here.
+      record("Resolver of " + field_label(*def) + " was bound after the schema was finalized.",
+             kInternalServerError, nodes, &step);
+      r = def->type->is_non_null() ? Result() : Result(nullptr);
+    }
+    if (!r) return std::nullopt;
+    out.emplace(key, std::move(*r));
+  }
+  return json::value(std::move(out));
+}
+
+Execution::Result Execution::complete_value_sync(const Type* type, const FieldDef& field,
+                                                 const FieldNodes& nodes, const json::value& value,
+                                                 const PathNode* path) {
+  if (type->named()->is_leaf()) return complete_leaf(type, field, nodes, value, path);
+  if (type->is_non_null()) {
+    Result r = complete_value_sync(type->of_type, field, nodes, value, path);
+    if (r && r->is_null()) {
+      record("Cannot return null for non-nullable field " + field_label(field) + ".",
+             kInternalServerError, nodes, path);
+      return std::nullopt;
+    }
+    return r;
+  }
+  if (value.is_null()) return json::value(nullptr);
+  if (type->kind == TypeKind::kList) {
+    if (!value.is_array()) {
+      record("Expected Iterable, but did not find one for field \"" + field_label(field) + "\".",
+             kInternalServerError, nodes, path);
+      return std::nullopt;
+    }
+    const auto& items = value.get_array();
+    json::array out;
+    out.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      const PathNode step{path, {}, i, true};
+      Result r = complete_value_sync(type->of_type, field, nodes, items[i], &step);
+      if (!r) {
+        if (type->of_type->is_non_null()) return std::nullopt;
+        r = json::value(nullptr);
+      }
+      out.push_back(std::move(*r));
+    }
+    return json::value(std::move(out));
+  }
+  const Type* object_type = type;
+  if (type->is_abstract()) {
+    object_type = resolve_abstract(*type, field, value, nodes, path);
+    if (!object_type) return std::nullopt;
+  }
+  return execute_fields_sync(*object_type, value, subfields(*object_type, nodes), path);
 }
 
 asio::awaitable<Execution::Result> Execution::execute_fields(const Type& type,
@@ -379,7 +460,7 @@ Execution::Result Execution::execute_field_sync(const Type& parent_type, const F
   } else if (parent.is_object()) {
     if (const auto* member = parent.get_object().if_contains(field.name)) value = *member;
   }
-  Result r = complete_leaf(field.type, field, nodes, value, path);
+  Result r = complete_value_sync(field.type, field, nodes, value, path);
   if (!r && !field.type->is_non_null()) return json::value(nullptr);
   return r;
 }
@@ -464,7 +545,9 @@ asio::awaitable<Execution::Result> Execution::complete_value(const Type* type,
                                                              const FieldNodes& nodes,
                                                              const json::value& value,
                                                              const PathNode* path) {
-  if (type->named()->is_leaf()) co_return complete_leaf(type, field, nodes, value, path);
+  if (type->named()->is_leaf() || type->named()->sync_subtree) {
+    co_return complete_value_sync(type, field, nodes, value, path);
+  }
 
   if (type->is_non_null()) {
     Result r = co_await complete_value(type->of_type, field, nodes, value, path);
@@ -516,8 +599,8 @@ asio::awaitable<Execution::Result> Execution::complete_value(const Type* type,
     object_type = resolve_abstract(*type, field, value, nodes, path);
     if (!object_type) co_return std::nullopt;
   }
-  const GroupedFields sub = collect_subfields(*object_type, nodes);
-  co_return co_await execute_fields(*object_type, value, sub, path, false);
+  co_return co_await execute_fields(*object_type, value, subfields(*object_type, nodes), path,
+                                    false);
 }
 
 const Type* Execution::resolve_abstract(const Type& abstract, const FieldDef& field,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <any>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -78,6 +79,11 @@ class Execution {
   boost::asio::awaitable<Result> complete_value(const Type* type, const FieldDef& field,
                                                 const FieldNodes& nodes, const json::value& value,
                                                 const PathNode* path);
+  Result complete_value_sync(const Type* type, const FieldDef& field, const FieldNodes& nodes,
+                             const json::value& value, const PathNode* path);
+  Result execute_fields_sync(const Type& type, const json::value& parent,
+                             const GroupedFields& fields, const PathNode* path);
+  const GroupedFields& subfields(const Type& object_type, const FieldNodes& nodes);
   Result complete_leaf(const Type* type, const FieldDef& field, const FieldNodes& nodes,
                        const json::value& value, const PathNode* path);
   const Type* resolve_abstract(const Type& abstract, const FieldDef& field,
@@ -94,6 +100,7 @@ class Execution {
   std::any& context_;
   std::unordered_map<std::string_view, const ast::FragmentDefinition*> fragments_;
   std::vector<GraphQLError> errors_;
+  std::map<std::pair<const Type*, const FieldNodes*>, GroupedFields> subfields_;
 };
 
 // Picks the operation to run (GetOperation()); errors are coded OPERATION_RESOLUTION_FAILURE.

@@ -658,6 +658,37 @@ void Schema::wrap(ResolverWrapper wrapper) {
 void Schema::finalize() {
   if (finalized_) return;
   finalized_ = true;
+  apply_wrappers();
+  mark_sync_subtrees();
+}
+
+void Schema::mark_sync_subtrees() {
+  // Start from "every composite type is synchronous" and clear the flag until nothing changes:
+  // a type is asynchronous if one of its fields has an asynchronous resolver or returns an
+  // asynchronous type.
+  for (const Type* t : ordered_types_) const_cast<Type*>(t)->sync_subtree = t->is_composite();
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Type* t : ordered_types_) {
+      if (!t->sync_subtree) continue;
+      bool sync = true;
+      for (const FieldDef& f : t->fields) {
+        const Type* n = f.type->named();
+        if ((t->kind == TypeKind::kObject && f.resolver) ||
+            (n->is_composite() && !n->sync_subtree)) {
+          sync = false;
+        }
+      }
+      for (const Type* p : t->possible_types) sync = sync && p->sync_subtree;
+      if (!sync) {
+        const_cast<Type*>(t)->sync_subtree = false;
+        changed = true;
+      }
+    }
+  }
+}
+
+void Schema::apply_wrappers() {
   for (const auto& entry : visible_types_) {
     Type* t = entry.second;
     if (t->kind != TypeKind::kObject || t->name.starts_with("__")) continue;

@@ -108,6 +108,9 @@ struct Type {
   bool one_of = false;         // input object marked @oneOf
   ScalarCoercion scalar;       // custom scalars
   TypeResolver type_resolver;  // interfaces and unions
+  // Set by Schema::finalize(): no field reachable from this type has an asynchronous resolver,
+  // so values of this type complete without coroutines.
+  bool sync_subtree = false;
 
   const FieldDef* field(std::string_view name) const;
   FieldDef* field(std::string_view name);
@@ -223,6 +226,9 @@ class Schema {
   const Type* mutation_ = nullptr;
   const Type* subscription_ = nullptr;
   std::optional<std::string> description_;
+  void apply_wrappers();
+  void mark_sync_subtrees();
+
   std::vector<ResolverWrapper> resolver_wrappers_;
   bool finalized_ = false;
 };
