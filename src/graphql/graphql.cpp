@@ -28,8 +28,9 @@ void count_selections(const ast::SelectionSet& set, DocumentSize& size) {
   }
 }
 
-// Depth of field nesting, fragments expanded. Runs after validation, so fragments exist and do
-// not form cycles; the memo keeps shared fragments from being walked again.
+// Depth of field nesting, fragments expanded. Runs before validation: unknown fragments count as
+// empty, a fragment spread inside itself stops the walk, and the memo keeps shared fragments from
+// being walked again.
 class DepthMeter {
  public:
   explicit DepthMeter(const ast::Document& doc) {
@@ -129,8 +130,9 @@ std::shared_ptr<const PreparedDocument> Executor::prepare_uncached(std::string_v
     return prepared;
   }
 
-  prepared->errors = validate(*schema_, prepared->document);
-  if (prepared->errors.empty()) check_limits(prepared->document, limits_, prepared->errors);
+  // Limits first: they are cheap, and they bound the work of validation.
+  check_limits(prepared->document, limits_, prepared->errors);
+  if (prepared->errors.empty()) prepared->errors = validate(*schema_, prepared->document);
   return prepared;
 }
 

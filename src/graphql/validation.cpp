@@ -2,7 +2,9 @@
 // is coded GRAPHQL_VALIDATION_FAILED.
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -165,8 +167,19 @@ class Validator {
 
  private:
   void report(std::string message, Locations locs) {
+    // Like graphql-js, stop listing errors after a hundred.
+    if (errors_.size() > kMaxErrors) return;
+    if (errors_.size() == kMaxErrors) {
+      errors_.push_back(
+          make_error("Too many validation errors, error limit reached. Validation "
+                     "aborted.",
+                     kValidationFailed));
+      return;
+    }
     errors_.push_back(make_error(std::move(message), kValidationFailed, std::move(locs)));
   }
+
+  static constexpr size_t kMaxErrors = 100;
 
   // --- document-level rules --------------------------------------------------------------
 
@@ -872,8 +885,24 @@ class Validator {
   }
 
   // The reason two fields of one response key cannot merge, or empty.
+  // conflict(), memoized: documents repeating a field at every level would otherwise cost time
+  // exponential in their depth.
   std::string conflict(const FieldAndParent& a, const FieldAndParent& b, bool exclusive,
                        Locations& left_locs, Locations& right_locs, int depth) {
+    const ConflictKey key{a.node, a.parent, b.node, b.parent, exclusive};
+    auto it = conflicts_.find(key);
+    if (it == conflicts_.end()) {
+      Conflict c;
+      c.reason = compute_conflict(a, b, exclusive, c.left, c.right, depth);
+      it = conflicts_.emplace(key, std::move(c)).first;
+    }
+    left_locs.insert(left_locs.end(), it->second.left.begin(), it->second.left.end());
+    right_locs.insert(right_locs.end(), it->second.right.begin(), it->second.right.end());
+    return it->second.reason;
+  }
+
+  std::string compute_conflict(const FieldAndParent& a, const FieldAndParent& b, bool exclusive,
+                               Locations& left_locs, Locations& right_locs, int depth) {
     if (depth > 64) return "";  // pathological nesting; deeper conflicts go unreported
     exclusive =
         exclusive || (a.parent != b.parent && a.parent && b.parent &&
@@ -982,6 +1011,13 @@ class Validator {
   std::unordered_map<const ast::OperationDefinition*, Scope> operation_scopes_;
   std::unordered_map<std::string_view, Scope> fragment_scopes_;
   std::set<std::pair<const void*, const void*>> reported_pairs_;
+  using ConflictKey = std::tuple<const void*, const void*, const void*, const void*, bool>;
+  struct Conflict {
+    std::string reason;
+    Locations left;
+    Locations right;
+  };
+  std::map<ConflictKey, Conflict> conflicts_;
   std::vector<GraphQLError> errors_;
 };
 
