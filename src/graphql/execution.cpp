@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -784,8 +785,11 @@ asio::awaitable<Response> execute_document(const Schema& schema, const ast::Docu
   auto coerced = detail::coerce_variables(schema, *operation, variables, response.errors);
   if (!coerced) co_return response;
 
+  // The execution's coroutines share state: a strand keeps them off each other's toes when the
+  // io_context runs on several threads.
   detail::Execution execution(schema, document, *operation, std::move(*coerced), context);
-  response.data = co_await execution.run(root_value);
+  const auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  response.data = co_await asio::co_spawn(strand, execution.run(root_value), asio::use_awaitable);
   response.errors = std::move(execution.errors());
   co_return response;
 }

@@ -1,17 +1,24 @@
 // The GraphQL engine: build a Schema from SDL, bind resolvers, run requests with an Executor.
 //
-//   auto schema = graphql::Schema::from_sdl(sdl_text);
-//   schema->resolve("Query", "serverInfo", [](graphql::ResolveContext& ctx)
-//                       -> asio::awaitable<json::value> { co_return json::object{{"name", "x"}};
-//                       });
-//   graphql::Executor executor(schema);
-//   graphql::Response r = co_await executor.execute({.query = "{ serverInfo { name } }"}, ctx);
+//   auto schema = graphql::Schema::from_sdl_texts({base_sdl, projects_sdl});
+//   schema->resolve("Query", "serverInfo",
+//                   [](graphql::ResolveContext& ctx) -> asio::awaitable<json::value> {
+//                     co_return json::object{{"name", "Stipple"}};
+//                   });
+//   graphql::Executor executor(schema);  // bind every resolver before this line
+//   graphql::Response r = co_await executor.execute({.query = "{ serverInfo { name } }"}, &ctx);
+//   const int status = r.failed_before_execution() ? 400 : 200;
 //   body = json::serialize(r.to_json());
 //
 // Values flow as boost::json values: a resolver returns its field's value; an object value is the
 // parent of the fields selected under it; fields without a resolver read the parent's member of
 // the same name. Resolvers run on the executor of the coroutine that called execute(); siblings
-// run concurrently on it, so a Loader batches the keys they ask for.
+// and list items run concurrently on it, so a Loader batches the keys they ask for.
+//
+// A resolver fails its field by throwing graphql::Error(message, code, extra extensions); any
+// other exception becomes INTERNAL_SERVER_ERROR. The field becomes null, or its nearest nullable
+// ancestor does, and the error lands in `errors` with its path. Schema::wrap() lets the
+// application wrap the resolvers of fields carrying directives (@hasScope, ...) at start-up.
 #pragma once
 
 #include <any>

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "graphql/graphql.h"
 #include "graphql_test_util.h"
 
@@ -289,6 +292,39 @@ TEST(GraphqlExecution, ExposesTheResponsePathToResolvers) {
   Executor executor(schema);
   EXPECT_EQ(run(executor, R"({ u: user(id: "1") { name } })"),
             R"({"data":{"u":{"name":"[\"u\",\"name\"]"}}})");
+}
+
+TEST(GraphqlExecution, RunsConcurrentRequestsOnAMultiThreadedIoContext) {
+  auto schema = make_schema();
+  schema->resolve("Query", "users", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    co_return *ctx.arg("ids");
+  });
+  schema->resolve("User", "name", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    co_return json::string("n" + std::string(ctx.parent.as_string()));
+  });
+  schema->resolve_sync("User", "id", [](ResolveContext& ctx) { return ctx.parent; });
+  Executor executor(schema);
+
+  asio::io_context io;
+  constexpr int kRequests = 50;
+  std::atomic<int> good = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    Request request;
+    request.query = R"({ users(ids: ["1", "2", "3"]) { id name } })";
+    asio::co_spawn(io, executor.execute(request), [&](std::exception_ptr e, Response r) {
+      if (!e && json::serialize(r.to_json()) ==
+                    R"({"data":{"users":[{"id":"1","name":"n1"},{"id":"2","name":"n2"},)"
+                    R"({"id":"3","name":"n3"}]}})") {
+        ++good;
+      }
+    });
+  }
+  std::thread other([&] { io.run(); });
+  io.run();
+  other.join();
+  EXPECT_EQ(good.load(), kRequests);
 }
 
 }  // namespace
