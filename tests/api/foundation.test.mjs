@@ -4,7 +4,11 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { gunzipSync } from 'node:zlib'
 import http from 'node:http'
-import { startServer, backends, runStipple } from './lib/server.mjs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer, backends, runStipple, freePort, repoRoot } from './lib/server.mjs'
 
 // A request with full control of headers (fetch would add and decode encodings).
 function request (url, { method = 'GET', headers = {}, body } = {}) {
@@ -169,6 +173,35 @@ for (const backend of backends()) {
     })
   })
 }
+
+describe('database restarts', { skip: !backends().includes('postgres') && 'PostgreSQL is not among the test backends' }, () => {
+  it('reports not ready while PostgreSQL is down and recovers when it is back', async () => {
+    // A PostgreSQL of this test's own, so stopping it disturbs nothing else.
+    const script = join(repoRoot, 'scripts', 'test-postgres')
+    const dir = mkdtempSync(join(tmpdir(), 'stipple-pg-restart-'))
+    const port = await freePort()
+    const pgUrl = execFileSync(script, ['start', dir, String(port)]).toString().trim()
+    let server
+    try {
+      server = await startServer({ backend: 'sqlite', env: { POSTGRES_URL: pgUrl } })
+      assert.equal((await request(server.url + '/readiness')).status, 200)
+
+      execFileSync(script, ['stop', dir])
+      const down = await request(server.url + '/readiness')
+      assert.equal(down.status, 503)
+      assert.equal(JSON.parse(down.body).details.postgres.main.isAlive, false)
+
+      execFileSync(script, ['start', dir, String(port)])
+      const up = await request(server.url + '/readiness')
+      assert.equal(up.status, 200)
+      assert.equal(JSON.parse(up.body).details.postgres.main.isAlive, true)
+    } finally {
+      await server?.stop()
+      try { execFileSync(script, ['stop', dir]) } catch {}
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('configuration errors', () => {
   it('stops with one line naming an invalid PORT', () => {
