@@ -8,6 +8,7 @@
 #include "modules/auth/auth_module.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
+#include "modules/users/identity_graphql.h"
 
 namespace stipple::app {
 
@@ -31,12 +32,14 @@ std::size_t run_migrations(db::Database& database) {
 
 void register_modules(Services& s) {
   // Identity first: its middleware must see every request before any route does.
-  auth::register_module(auth::AuthDeps{s.server, s.database, s.config.canonical_url,
-                                       s.config.frontend_origin, s.config.ratelimiter_enabled});
+  const auto identity =
+      auth::register_module(auth::AuthDeps{s.server, s.database, s.config.canonical_url,
+                                           s.config.frontend_origin, s.config.ratelimiter_enabled});
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
                                     !s.config.redis_url.empty()});
   objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
+  s.graphql.add(identity_graphql::binder(identity.validator));
 
   // Last: the GraphQL API, once every module has added its resolvers.
   s.graphql.install(s.server);
