@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/admin_auth.h"
+#include "app/admin_projects.h"
 #include "app/app.h"
 #include "base/config.h"
 #include "base/error.h"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   auto* check = admin->add_subcommand("check-config", "Validate the configuration and print it");
   stipple::add_config_options(*check, config, log_level, log_format);
   stipple::app::AdminAuthCommands admin_auth(*admin, config, log_level, log_format);
+  stipple::app::AdminProjectCommands admin_projects(*admin, config, log_level, log_format);
 
   try {
     cli.parse(argc, argv);
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
     }
 
     if (admin_auth.parsed()) return admin_auth.run(config);
+    if (admin_projects.parsed()) return admin_projects.run(config);
 
     if (check->parsed()) {
       std::cout << "canonical_url: " << config.canonical_url << '\n'

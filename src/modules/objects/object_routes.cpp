@@ -9,10 +9,12 @@
 #include <boost/url/parse_query.hpp>
 #include <chrono>
 #include <future>
+#include <limits>
 
 #include "base/error.h"
 #include "base/log.h"
 #include "modules/auth/context.h"
+#include "modules/objects/js_json_error.h"
 #include "modules/objects/object_access.h"
 #include "modules/objects/object_json.h"
 #include "modules/objects/object_store.h"
@@ -113,29 +115,56 @@ std::optional<std::string> form_field(std::string_view body, std::string_view na
   return std::nullopt;
 }
 
+// Parses a text js_json_parse_error accepted, as deep as JavaScript would.
+json::value parse_valid(std::string_view text) {
+  json::parse_options options;
+  options.max_depth = std::numeric_limits<std::size_t>::max();
+  return json::parse(text, {}, options);
+}
+
+// The text JavaScript's String() gives a JSON value, as upstream passes a non-string `objects`
+// to JSON.parse: arrays join their elements with commas, objects become "[object Object]".
+std::string js_string(const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::string:
+      return std::string(value.as_string().data(), value.as_string().size());
+    case json::kind::array: {
+      std::string out;
+      for (const auto& item : value.as_array()) {
+        if (&item != value.as_array().begin()) out.push_back(',');
+        if (!item.is_null()) out += js_string(item);
+      }
+      return out;
+    }
+    case json::kind::object:
+      return "[object Object]";
+    default:
+      return json::serialize(value);
+  }
+}
+
 // The ids of the `objects` field: a string holding a JSON array of ids, in a JSON or an
-// urlencoded body. Throws USER_INPUT_ERROR.
+// urlencoded body. Throws USER_INPUT_ERROR with upstream's words, JSON.parse's message included.
 std::vector<std::string> objects_field(Exchange& ex) {
   const std::string_view type = ex.header(net::http::field::content_type);
-  std::optional<std::string> field;
+  std::string field = "undefined";
   if (type.find("x-www-form-urlencoded") != std::string_view::npos) {
-    field = form_field(ex.body(), "objects");
+    field = form_field(ex.body(), "objects").value_or(field);
   } else if (type.find("json") != std::string_view::npos) {
-    boost::system::error_code ec;
-    const json::value body = json::parse(ex.body(), ec);
-    if (ec) throw user_input("Invalid request body: " + ec.message());
+    if (const auto error = js_json_parse_error(ex.body()); !error.empty()) {
+      throw user_input("Invalid request body: " + error);
+    }
+    const json::value body = parse_valid(ex.body());
     if (const auto* object = body.if_object()) {
-      if (const auto* value = object->if_contains("objects")) {
-        if (const auto* s = value->if_string()) field = std::string(s->data(), s->size());
-        if (!value->is_string()) throw user_input(std::string(kObjectsFieldMessage));
-      }
+      if (const auto* value = object->if_contains("objects")) field = js_string(*value);
     }
   }
-  if (!field) throw user_input(std::string(kObjectsFieldMessage) + ": field is missing");
 
-  boost::system::error_code ec;
-  const json::value list = json::parse(*field, ec);
-  if (ec || !list.is_array()) throw user_input(std::string(kObjectsFieldMessage));
+  if (const auto error = js_json_parse_error(field); !error.empty()) {
+    throw user_input(std::string(kObjectsFieldMessage) + ": " + error);
+  }
+  const json::value list = parse_valid(field);
+  if (!list.is_array()) throw user_input(std::string(kObjectsFieldMessage));
   std::vector<std::string> ids;
   ids.reserve(list.as_array().size());
   for (const auto& id : list.as_array()) {
@@ -221,9 +250,10 @@ json::object string_list(const json::value* value, json::array path,
 }
 
 std::optional<StreamRequest> stream_request(Exchange& ex) {
-  boost::system::error_code ec;
-  const json::value body = json::parse(ex.body(), ec);
-  if (ec) throw user_input("Invalid request body: " + ec.message());
+  if (const auto error = js_json_parse_error(ex.body()); !error.empty()) {
+    throw user_input("Invalid request body: " + error);
+  }
+  const json::value body = parse_valid(ex.body());
 
   StreamRequest request;
   const auto fail = [&](json::object issue) {
@@ -315,11 +345,11 @@ class RowWriter {
 // at most kBatchesInFlight batches are held. `transform` may rewrite a row's data.
 using Emit = std::function<bool(std::string_view id, std::string_view data)>;
 using Produce = std::function<void(db::Connection&, const Emit&)>;
+using Transform = std::function<std::string(std::string_view)>;
 
-// Parameters are references: the caller's temporaries outlive the co_await.
-asio::awaitable<void> stream_rows(
-    db::Database& db, RowWriter& writer, const Produce& produce,
-    const std::function<std::string(std::string_view)>& transform = {}) {
+// Parameters are references to the caller's named locals, which outlive the co_await.
+asio::awaitable<void> stream_rows(db::Database& db, RowWriter& writer, const Produce& produce,
+                                  const Transform& transform) {
   auto executor = co_await asio::this_coro::executor;
   auto channel = std::make_shared<RowChannel>(executor, kBatchesInFlight);
   auto failure = std::make_shared<std::exception_ptr>();
@@ -361,7 +391,8 @@ asio::awaitable<void> stream_rows(
     if (ec) break;
     for (const auto& row : batch) {
       if (transform) {
-        co_await writer.row(row.id, transform(row.data));
+        const std::string data = transform(row.data);
+        co_await writer.row(row.id, data);
       } else {
         co_await writer.row(row.id, row.data);
       }
@@ -401,7 +432,8 @@ class Routes {
   asio::awaitable<void> upload(Exchange& ex) {
     const auto started = std::chrono::steady_clock::now();
     const std::string project_id(ex.param("projectId"));
-    const auto verdict = check_write(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_write(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) {
       co_await drain_body(ex);
       co_return refuse(ex, verdict);
@@ -418,6 +450,11 @@ class Routes {
     UploadReceiver receiver(limits(), spool);
     net::MultipartParser parser(*boundary);
     std::size_t body_bytes = 0;
+    struct Refusal {
+      status code;
+      std::string message;
+    };
+    std::optional<Refusal> refusal;
     try {
       char buffer[kReadChunk];
       for (;;) {
@@ -429,12 +466,17 @@ class Routes {
       parser.finish();
     } catch (const net::MultipartError& e) {
       log::info("objects.upload_refused", {{"project", project_id}, {"error", e.what()}});
-      co_return respond_text(ex, status::bad_request, kMultipartMessage);
+      refusal = Refusal{status::bad_request, std::string(kMultipartMessage)};
     } catch (const Error& e) {
       if (e.code() == "CLIENT_GONE") throw;
       log::info("objects.upload_refused",
                 {{"project", project_id}, {"status", e.http_status()}, {"error", e.what()}});
-      co_return respond_text(ex, static_cast<status>(e.http_status()), e.what());
+      refusal = Refusal{static_cast<status>(e.http_status()), e.what()};
+    }
+    // The client may still be sending: read on a little, so it sees the answer, not a reset.
+    if (refusal) {
+      co_await drain_body(ex);
+      co_return respond_text(ex, refusal->code, refusal->message);
     }
 
     // Store everything in one transaction.
@@ -455,7 +497,8 @@ class Routes {
 
   asio::awaitable<void> diff(Exchange& ex) {
     const std::string project_id(ex.param("projectId"));
-    const auto verdict = check_write(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_write(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse(ex, verdict);
 
     const auto ids = objects_field(ex);
@@ -473,7 +516,8 @@ class Routes {
   asio::awaitable<void> single(Exchange& ex) {
     const std::string project_id(ex.param("projectId"));
     const std::string object_id(ex.param("objectId"));
-    const auto verdict = check_read(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_read(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse(ex, verdict);
 
     const auto object = co_await db_.run(
@@ -488,7 +532,8 @@ class Routes {
   asio::awaitable<void> download(Exchange& ex) {
     const std::string project_id(ex.param("projectId"));
     const std::string object_id(ex.param("objectId"));
-    const auto verdict = check_read(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_read(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse(ex, verdict);
 
     const auto root = co_await db_.run(
@@ -496,48 +541,54 @@ class Routes {
     if (!root) co_return respond_text(ex, status::not_found, kNotFoundMessage);
 
     // The root first (its totalChildrenCount from the column), then its closure by id.
+    // Arguments of co_await expressions are named locals, never temporaries: GCC 12 destroys
+    // some temporaries of a co_await full-expression twice.
+    const std::string root_data =
+        with_total_children_count(root->data, total_children_json(root->total_children_count));
+    // By value: after a client disconnect the worker may outlive this frame.
+    const Produce closure = [project_id, object_id](db::Connection& conn, const Emit& emit) {
+      each_closure_object(conn, project_id, object_id, emit);
+    };
+    const Transform unchanged;
     RowWriter writer(ex, wants_lines(ex));
     co_await writer.begin();
-    co_await writer.row(
-        object_id,
-        with_total_children_count(root->data, total_children_json(root->total_children_count)));
-    // By value: after a client disconnect the worker may outlive this frame.
-    co_await stream_rows(db_, writer,
-                         [project_id, object_id](db::Connection& conn, const Emit& emit) {
-                           each_closure_object(conn, project_id, object_id, emit);
-                         });
+    co_await writer.row(object_id, root_data);
+    co_await stream_rows(db_, writer, closure, unchanged);
     co_await writer.end();
   }
 
   asio::awaitable<void> get_objects(Exchange& ex) {
     const std::string project_id(ex.param("projectId"));
-    const auto verdict = check_read(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_read(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse(ex, verdict);
 
-    auto ids = objects_field(ex);
+    const Produce rows = chunked_ids(project_id, objects_field(ex));
+    const Transform unchanged;
     RowWriter writer(ex, wants_lines(ex));
     co_await writer.begin();
-    co_await stream_rows(db_, writer, chunked_ids(project_id, std::move(ids)));
+    co_await stream_rows(db_, writer, rows, unchanged);
     co_await writer.end();
   }
 
   asio::awaitable<void> object_stream(Exchange& ex) {
     const std::string project_id(ex.param("projectId"));
-    const auto verdict =
-        check_stream_read(auth::caller(ex), co_await load_access(db_, ex), project_id);
+    const auto access = co_await load_access(db_, ex);
+    const auto verdict = check_stream_read(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse_json(ex, verdict);
 
     auto request = stream_request(ex);
     if (!request) co_return;
-    std::function<std::string(std::string_view)> transform;
+    Transform transform;
     if (request->masked) {
       transform = [mask = request->mask, include = request->include](std::string_view data) {
         return masked(data, mask, include);
       };
     }
+    const Produce rows = chunked_ids(project_id, std::move(request->ids));
     RowWriter writer(ex, true);
     co_await writer.begin();
-    co_await stream_rows(db_, writer, chunked_ids(project_id, std::move(request->ids)), transform);
+    co_await stream_rows(db_, writer, rows, transform);
     co_await writer.end();
   }
 
