@@ -1,0 +1,175 @@
+#include "modules/versions/version_service.h"
+
+#include "base/error.h"
+#include "base/ids.h"
+#include "modules/models/model_repository.h"
+#include "modules/models/model_service.h"
+#include "modules/projects/project_repository.h"
+#include "modules/projects/project_service.h"
+#include "modules/versions/version_repository.h"
+
+namespace stipple::versions {
+namespace {
+
+constexpr const char* kNotEnough =
+    "You do not have enough permissions in the project to perform this action";
+
+Error create_error(std::string message) {
+  return Error("COMMIT_CREATE_ERROR", std::move(message), 400);
+}
+
+projects::ProjectWithRole require_contributor(db::Connection& conn, const auth::AuthContext& caller,
+                                              std::string_view project_id) {
+  auto project = projects::load_project(conn, caller, project_id);
+  projects::require_role(caller, project, auth::kProjectContributor);
+  return project;
+}
+
+// The versions of `ids`, all of which must exist and be editable by the caller.
+std::vector<Version> editable_versions(db::Connection& conn, const auth::AuthContext& caller,
+                                       const projects::ProjectWithRole& project,
+                                       const std::vector<std::string>& ids) {
+  auto found = find_versions(conn, project.project.id, ids);
+  for (const auto& id : ids) {
+    const bool present =
+        std::any_of(found.begin(), found.end(), [&](const Version& v) { return v.id == id; });
+    if (!present) throw not_found("Version not found");
+  }
+  if (project.role != auth::kProjectOwner) {
+    for (const auto& v : found) {
+      if (v.author_id != caller.user_id) throw forbidden(kNotEnough);
+    }
+  }
+  return found;
+}
+
+// Inserts the version and marks its model and project as updated.
+Version insert(db::Connection& conn, Version version) {
+  conn.transaction([&] {
+    insert_version(conn, version);
+    models::touch_model(conn, version.model_id, version.created_at);
+    projects::touch_project(conn, version.project_id, version.created_at);
+  });
+  return version;
+}
+
+Version base_version(const auth::AuthContext& caller, std::string project_id, std::string model_id,
+                     std::string object_id, const std::optional<std::string>& message,
+                     const std::optional<std::string>& source_application, int64_t now_ms) {
+  Version v;
+  v.id = new_id();
+  v.project_id = std::move(project_id);
+  v.model_id = std::move(model_id);
+  v.referenced_object = std::move(object_id);
+  v.author_id = caller.user_id;
+  if (message && !message->empty()) v.message = *message;
+  v.source_application = source_application;
+  v.created_at = now_ms;
+  return v;
+}
+
+}  // namespace
+
+Version get_version(db::Connection& conn, std::string_view project_id,
+                    std::string_view version_id) {
+  auto version = find_version(conn, project_id, version_id);
+  if (!version) throw Error("COMMIT_NOT_FOUND", "Version not found", 404);
+  return std::move(*version);
+}
+
+Version create_version(db::Connection& conn, const auth::AuthContext& caller,
+                       const NewVersion& input, int64_t now_ms) {
+  require_contributor(conn, caller, input.project_id);
+  if (!models::find_model(conn, input.project_id, input.model_id)) {
+    throw create_error("Failed to find branch with id " + input.model_id + ".");
+  }
+  const auto child_count = root_object_child_count(conn, input.project_id, input.object_id);
+  if (!child_count) throw create_error("Couldn't find commit object");
+
+  auto version = base_version(caller, input.project_id, input.model_id, input.object_id,
+                              input.message, input.source_application, now_ms);
+  version.total_children_count = child_count->value_or(1);
+  version.parents = input.parents.value_or(std::vector<std::string>{});
+  return insert(conn, std::move(version));
+}
+
+Version create_commit(db::Connection& conn, const auth::AuthContext& caller, const NewCommit& input,
+                      int64_t now_ms) {
+  require_contributor(conn, caller, input.project_id);
+  auto model = models::find_model_by_any_case(conn, input.project_id, input.branch_name);
+  if (!model) model = models::find_model(conn, input.project_id, input.branch_name);
+  if (!model) {
+    throw create_error("Failed to find branch with name or id " + input.branch_name + ".");
+  }
+  const auto child_count = root_object_child_count(conn, input.project_id, input.object_id);
+  if (!child_count) throw create_error("Couldn't find commit object");
+
+  auto version = base_version(caller, input.project_id, model->id, input.object_id, input.message,
+                              input.source_application, now_ms);
+  version.total_children_count =
+      input.total_children_count ? input.total_children_count : child_count->value_or(1);
+  version.parents = input.parents;
+  return insert(conn, std::move(version));
+}
+
+Version update_version(db::Connection& conn, const auth::AuthContext& caller,
+                       std::string_view project_id, std::string_view version_id,
+                       const std::optional<std::string>& message) {
+  const auto project = require_contributor(conn, caller, project_id);
+  auto version =
+      std::move(editable_versions(conn, caller, project, {std::string(version_id)}).front());
+  if (message) {
+    version.message = message->empty() ? std::nullopt : std::optional<std::string>(*message);
+  }
+  save_version(conn, version);
+  return version;
+}
+
+models::Model move_versions(db::Connection& conn, const auth::AuthContext& caller,
+                            std::string_view project_id, const std::vector<std::string>& ids,
+                            std::string_view target_name, int64_t now_ms) {
+  const auto project = require_contributor(conn, caller, project_id);
+  try {
+    models::validate_model_name(models::lower_case(target_name));
+  } catch (const Error& e) {
+    throw Error("COMMIT_BATCH_UPDATE_ERROR", std::string("Batch commit move failed: ") + e.what(),
+                400);
+  }
+  auto versions = editable_versions(conn, caller, project, ids);
+
+  return conn.transaction([&] {
+    auto target = models::find_or_create_model(conn, caller, project_id, target_name, now_ms);
+    for (auto& v : versions) {
+      v.model_id = target.id;
+      save_version(conn, v);
+    }
+    models::touch_model(conn, target.id, now_ms);
+    target.updated_at = now_ms;
+    return target;
+  });
+}
+
+void delete_versions(db::Connection& conn, const auth::AuthContext& caller,
+                     std::string_view project_id, const std::vector<std::string>& ids) {
+  const auto project = require_contributor(conn, caller, project_id);
+  editable_versions(conn, caller, project, ids);
+  versions::delete_versions(conn, project_id, ids);
+}
+
+void mark_received(db::Connection& conn, const auth::AuthContext& caller,
+                   std::string_view project_id, std::string_view version_id) {
+  const auto project = projects::load_project(conn, caller, project_id);
+  if (projects::has_role(caller, project, auth::kProjectContributor) ==
+      projects::Permission::kProjectNotEnoughPermissions) {
+    throw forbidden("Your role on this project doesn't give you permission to load.");
+  }
+  projects::require_role(caller, project, auth::kProjectContributor);
+  if (!find_version(conn, project_id, version_id)) {
+    throw Error("COMMIT_RECEIVE_ERROR",
+                "Failed to find commit with id " + std::string(version_id) + " in stream " +
+                    std::string(project_id) + ".",
+                400);
+  }
+}
+
+}  // namespace stipple::versions
