@@ -789,7 +789,8 @@ asio::awaitable<Response> execute_document(const Schema& schema, const ast::Docu
   // io_context runs on several threads.
   detail::Execution execution(schema, document, *operation, std::move(*coerced), context);
   const auto strand = asio::make_strand(co_await asio::this_coro::executor);
-  response.data = co_await asio::co_spawn(strand, execution.run(root_value), asio::use_awaitable);
+  auto run = execution.run(root_value);
+  response.data = co_await asio::co_spawn(strand, std::move(run), asio::use_awaitable);
   response.errors = std::move(execution.errors());
   co_return response;
 }

@@ -65,10 +65,15 @@ class Loader {
     } else {
       entry = it->second;
     }
+    // The initiation holds a plain pointer (the frame's `entry` keeps the entry alive): GCC 12
+    // destroys capturing temporaries of a co_await expression twice.
+    Entry* const waiting = entry.get();
+    const auto initiation = [waiting](auto handler) {
+      waiting->waiters.emplace_back(std::move(handler));
+    };
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>,
-                                            void(std::exception_ptr, V)>(
-        [entry](auto handler) { entry->waiters.emplace_back(std::move(handler)); },
-        asio::use_awaitable);
+                                            void(std::exception_ptr, V)>(initiation,
+                                                                         asio::use_awaitable);
   }
 
   // The values of several keys, in order.

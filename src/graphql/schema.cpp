@@ -286,8 +286,12 @@ class SchemaBuilder {
       }
       t.interfaces.push_back(iface);
     }
+    // The index is rebuilt below: it points into `fields`, which grows here.
+    t.field_index_.clear();
+    std::unordered_set<std::string> names;
+    for (const auto& f : t.fields) names.insert(f.name);
     for (const auto& fd : def.fields) {
-      if (t.field_index_.count(fd.name)) {
+      if (!names.insert(fd.name).second) {
         throw SchemaError("Field \"" + t.name + "." + fd.name + "\" can only be defined once.");
       }
       FieldDef f;

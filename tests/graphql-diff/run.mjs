@@ -3,6 +3,9 @@
 //
 //   node tests/graphql-diff/run.mjs PATH/TO/gql_cli [GRAPHQL_JS_DIR]
 //
+// gql_cli is tests/graphql-diff/gql_cli.cpp linked with the engine (src/graphql); graphql-js is
+// looked for in tests/schema/node_modules/graphql unless given. make_cases.py writes cases.json.
+//
 // A case is {name, schema, query, variables?, operationName?, rootValue?} in cases.json; schema
 // names a .graphql file beside this script. Values of interfaces and unions name their type in
 // `__typename`. Errors compare by message, locations, path and code, in any order.
@@ -44,6 +47,7 @@ async function reference(sdl, c) {
 
 // Codes graphql-js does not give: the engine adds Apollo's; compare messages only there.
 function normalize(r) {
+  if (r.crashed) return r;
   if (r.schemaError) return { schemaError: true };
   const out = {};
   if (r.errors) {
@@ -73,7 +77,12 @@ for (const c of cases) {
   fs.writeFileSync(schemaFile, sdl);
   const reqFile = path.join(tmp, 'req.json');
   fs.writeFileSync(reqFile, JSON.stringify(c));
-  const ours = JSON.parse(execFileSync(cli, [schemaFile, reqFile], { encoding: 'utf8' }));
+  let ours;
+  try {
+    ours = JSON.parse(execFileSync(cli, [schemaFile, reqFile], { encoding: 'utf8' }));
+  } catch (e) {
+    ours = { crashed: String(e.message).slice(0, 200) };
+  }
   const theirs = await reference(sdl, c);
   const a = JSON.stringify(normalize(ours));
   const b = JSON.stringify(normalize(theirs));
