@@ -111,5 +111,20 @@ TEST(GraphqlSchema, ComputesInterfaceImplementations) {
   EXPECT_EQ(node->possible_types[1]->name, "B");
 }
 
+TEST(GraphqlSchema, ExtensionsAppendManyFieldsAfterTheTypesOwn) {
+  std::string extension = "extend type Query {";
+  for (int i = 1; i <= 40; ++i) extension += " f" + std::to_string(i) + ": Int";
+  extension += " }";
+  const auto schema = Schema::from_sdl_texts({extension, "type Query { f0: Int }"});
+  const Type* query = schema->query_type();
+  ASSERT_EQ(query->fields.size(), 41u);
+  EXPECT_EQ(query->fields.front().name, "f0");
+  EXPECT_EQ(query->field("f40"), &query->fields.back());
+}
+
+TEST(GraphqlSchema, RejectsExtensionRedefiningAField) {
+  EXPECT_THROW(Schema::from_sdl("type Query { a: Int } extend type Query { a: Int }"), SchemaError);
+}
+
 }  // namespace
 }  // namespace stipple::graphql
