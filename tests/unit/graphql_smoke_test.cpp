@@ -1,5 +1,0 @@
-#include <gtest/gtest.h>
-#include "graphql/graphql.h"
-TEST(GraphqlSmoke, Builds) {
-  SUCCEED();
-}
