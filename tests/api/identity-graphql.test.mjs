@@ -95,6 +95,29 @@ for (const backend of backends()) {
         assert.deepEqual(body.data.activeUser.emails, [{ email: ann.email, primary: true, verified: false }])
       })
 
+      it('records finished onboarding', async () => {
+        const dee = await signUp(server, 'Dee')
+        const before = await gql(server, dee.token, '{ activeUser { isOnboardingFinished } }')
+        assert.deepEqual(before.body, { data: { activeUser: { isOnboardingFinished: false } } })
+        const done = await gql(server, dee.token, 'mutation { activeUserMutations { finishOnboarding } }')
+        assert.deepEqual(done.body, { data: { activeUserMutations: { finishOnboarding: true } } })
+        const after = await gql(server, dee.token, '{ activeUser { isOnboardingFinished } }')
+        assert.deepEqual(after.body, { data: { activeUser: { isOnboardingFinished: true } } })
+      })
+
+      it('keeps the web app\'s UI flags per user', async () => {
+        const set = await gql(server, ann.token,
+          'mutation { activeUserMutations { meta { setSpeckleConBannerDismissed(value: true) setFlag(key: "custom", value: true) } } }')
+        assert.deepEqual(set.body, { data: { activeUserMutations: { meta: { setSpeckleConBannerDismissed: true, setFlag: true } } } })
+        const query = '{ activeUser { meta { speckleConBannerDismissed newWorkspaceExplainerDismissed custom: flag(key: "custom") other: flag(key: "other") } } }'
+        const own = await gql(server, ann.token, query)
+        assert.deepEqual(own.body.data.activeUser.meta,
+          { speckleConBannerDismissed: true, newWorkspaceExplainerDismissed: false, custom: true, other: false })
+        const bobs = await gql(server, bob.token, query)
+        assert.deepEqual(bobs.body.data.activeUser.meta,
+          { speckleConBannerDismissed: false, newWorkspaceExplainerDismissed: false, custom: false, other: false })
+      })
+
       it('refuses another user\'s tokens', async () => {
         const { body } = await gql(server, bob.token, 'query($id: String) { user(id: $id) { apiTokens { id } } }', { id: ann.id })
         assert.deepEqual(errorCodes(body), ['FORBIDDEN'])

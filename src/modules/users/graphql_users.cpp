@@ -1,7 +1,10 @@
 // GraphQL resolvers of accounts: who is calling, other users, the user search, profile updates
 // and server role changes; plus the binder that registers all identity resolvers.
+#include <array>
 #include <boost/json.hpp>
+#include <cctype>
 #include <ctime>
+#include <map>
 
 #include "base/error.h"
 #include "db/database.h"
@@ -80,8 +83,6 @@ json::object user_json(const users::User& user) {
   auto object = limited_user_json(user);
   object["email"] = user.email;  // redacted by the User.email resolver for other viewers
   object["createdAt"] = iso_time(user.created_at);
-  // Not handled yet: onboarding state; every account reads as not onboarded.
-  object["isOnboardingFinished"] = false;
   return object;
 }
 
@@ -209,6 +210,27 @@ json::value visible_email(ResolveContext& ctx) {
   return nullptr;
 }
 
+// The UI flags of UserMeta, each stored under its field name.
+constexpr std::array<std::string_view, 5> kMetaFlags = {
+    "newWorkspaceExplainerDismissed", "speckleConBannerDismissed",
+    "intelligenceCommunityStandUpBannerDismissed", "speckleCon25BannerDismissed",
+    "legacyProjectsExplainerCollapsed"};
+
+asio::awaitable<std::map<std::string, std::string>> load_meta(ResolveContext& ctx,
+                                                              const std::string& user_id) {
+  co_return co_await request(ctx).database->run(
+      [&](db::Connection& c) { return users::user_meta(c, user_id); });
+}
+
+// Stores a flag of the caller and answers its new value.
+asio::awaitable<json::value> set_own_flag(ResolveContext& ctx, const std::string& key) {
+  const std::string user_id = signed_in(ctx).user_id;
+  const bool value = ctx.arg("value")->as_bool();
+  co_await request(ctx).database->run(
+      [&](db::Connection& c) { users::set_user_meta(c, user_id, key, value ? "true" : "false"); });
+  co_return value;
+}
+
 }  // namespace
 
 void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> validator) {
@@ -245,6 +267,52 @@ void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> v
     auto value = json::parse(*text, error);
     co_return error || !value.is_object() ? json::value(nullptr) : value;
   });
+
+  // Onboarding and UI flags.
+  schema.resolve("User", "isOnboardingFinished",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto meta = co_await load_meta(ctx, parent_id(ctx));
+                   const auto found = meta.find(std::string(users::kOnboardingFinishedKey));
+                   co_return found != meta.end() && found->second == "true";
+                 });
+  schema.resolve("User", "meta", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+    const auto meta = co_await load_meta(ctx, parent_id(ctx));
+    json::object flags;
+    for (const auto& [key, value] : meta) flags[key] = value == "true";
+    json::object out;
+    for (const auto name : kMetaFlags) out[name] = flags.contains(name) && flags[name].as_bool();
+    out["_flags"] = std::move(flags);
+    co_return out;
+  });
+  schema.resolve_sync("UserMeta", "flag", [](ResolveContext& ctx) -> json::value {
+    const auto& flags = ctx.parent.as_object().at("_flags").as_object();
+    const auto* value = flags.if_contains(ctx.arg("key")->as_string());
+    return value && value->as_bool();
+  });
+  schema.resolve("ActiveUserMutations", "finishOnboarding",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string user_id = signed_in(ctx).user_id;
+                   co_await request(ctx).database->run([&](db::Connection& c) {
+                     users::set_user_meta(c, user_id, users::kOnboardingFinishedKey, "true");
+                   });
+                   co_return true;
+                 });
+  schema.resolve_sync("ActiveUserMutations", "meta",
+                      [](ResolveContext&) -> json::value { return json::object{}; });
+  schema.resolve("UserMetaMutations", "setFlag",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string key(ctx.arg("key")->as_string());
+                   co_return co_await set_own_flag(ctx, key);
+                 });
+  for (const auto name : kMetaFlags) {
+    std::string field = "set" + std::string(name);
+    field[3] = static_cast<char>(std::toupper(static_cast<unsigned char>(field[3])));
+    const std::string key(name);
+    schema.resolve("UserMetaMutations", field,
+                   [key](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                     co_return co_await set_own_flag(ctx, key);
+                   });
+  }
 
   // Profile mutations.
   schema.resolve_sync("Mutation", "activeUserMutations",

@@ -57,6 +57,23 @@ std::optional<std::string> user_profiles(db::Connection& conn, std::string_view 
   return result[0].opt_text(0);
 }
 
+std::map<std::string, std::string> user_meta(db::Connection& conn, std::string_view user_id) {
+  std::map<std::string, std::string> meta;
+  for (const auto& row :
+       conn.query("SELECT key, value FROM user_meta WHERE user_id = $1", {user_id}).rows) {
+    meta.emplace(row.text(0), row.text(1));
+  }
+  return meta;
+}
+
+void set_user_meta(db::Connection& conn, std::string_view user_id, std::string_view key,
+                   std::string_view value) {
+  conn.execute(
+      "INSERT INTO user_meta (user_id, key, value) VALUES ($1, $2, $3) "
+      "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+      {user_id, key, value});
+}
+
 // The cursor reads "<created_at ms>.<user id>": opaque to clients, exact for ties in time.
 std::string encode_search_cursor(const SearchCursor& cursor) {
   return std::to_string(cursor.created_at) + "." + cursor.id;

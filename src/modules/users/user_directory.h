@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,12 @@ User update_profile(db::Connection& conn, std::string_view user_id, const Profil
 
 // The user's `profiles` JSON text (external identity provider data); nullopt when none.
 std::optional<std::string> user_profiles(db::Connection& conn, std::string_view user_id);
+
+// Per-user flags kept for the web app (user_meta rows), by key; values are JSON texts.
+inline constexpr std::string_view kOnboardingFinishedKey = "isOnboardingFinished";
+std::map<std::string, std::string> user_meta(db::Connection& conn, std::string_view user_id);
+void set_user_meta(db::Connection& conn, std::string_view user_id, std::string_view key,
+                   std::string_view value);
 
 // Where a search page ended: the last user's creation time and id (newest first ordering).
 struct SearchCursor {
