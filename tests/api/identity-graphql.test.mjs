@@ -146,6 +146,28 @@ for (const backend of backends()) {
         assert.deepEqual(errorCodes(body), ['FORBIDDEN'])
       })
 
+      it('deletes the caller\'s own account once its e-mail confirms it', async () => {
+        const eve = await signUp(server, 'Eve')
+        const wrong = await gql(server, eve.token,
+          'mutation($c: UserDeleteInput!) { userDelete(userConfirmation: $c) }', { c: { email: 'not-me@example.org' } })
+        assert.deepEqual(errorCodes(wrong.body), ['BAD_REQUEST_ERROR'])
+        const done = await gql(server, eve.token,
+          'mutation($c: UserDeleteInput!) { userDelete(userConfirmation: $c) }', { c: { email: eve.email } })
+        assert.deepEqual(done.body, { data: { userDelete: true } })
+        const after = await gql(server, eve.token, '{ activeUser { id } }')
+        assert.equal(after.status, 403)
+      })
+
+      it('lets an administrator delete an account by e-mail', async () => {
+        const fay = await signUp(server, 'Fay')
+        const { body } = await gql(server, admin.token,
+          'mutation($c: UserDeleteInput!) { adminDeleteUser(userConfirmation: $c) }', { c: { email: fay.email } })
+        assert.deepEqual(body, { data: { adminDeleteUser: true } })
+        const search = await gql(server, admin.token,
+          'query($q: String!) { users(input: { query: $q, emailOnly: true }) { items { id } } }', { q: fay.email })
+        assert.deepEqual(search.body, { data: { users: { items: [] } } })
+      })
+
       it('refuses to demote the last administrator', async () => {
         const { body } = await gql(server, admin.token,
           'mutation($i: UserRoleInput!) { userRoleChange(userRoleInput: $i) }', { i: { id: admin.id, role: 'server:user' } })

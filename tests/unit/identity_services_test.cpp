@@ -248,6 +248,27 @@ TEST(UserMeta, StoresOneValuePerKeyAndOverwrites) {
   EXPECT_EQ(users::user_meta(db.conn(), ann.id), expected);
 }
 
+TEST(UserDeletion, RemovesTheAccountAndItsTokens) {
+  IdentityDb db;
+  make_user(db, "admin", kNow);
+  const auto ann = make_user(db, "ann", kNow + 1);
+  const std::vector<std::string> scopes{"streams:read"};
+  const auto token = tokens::create_personal_token(db.conn(), ann.id,
+                                                   {"t", scopes, std::nullopt, {}}, scopes, kNow);
+
+  EXPECT_EQ(users::delete_user(db.conn(), ann.id), std::vector<std::string>{token.id});
+  EXPECT_FALSE(users::find_user_by_id(db.conn(), ann.id).has_value());
+  EXPECT_FALSE(tokens::load_token(db.conn(), token.id).has_value());
+  EXPECT_THROW(users::delete_user(db.conn(), ann.id), Error);
+}
+
+TEST(UserDeletion, KeepsTheLastAdministrator) {
+  IdentityDb db;
+  const auto admin = make_user(db, "admin", kNow);
+  EXPECT_THROW(users::delete_user(db.conn(), admin.id), Error);
+  EXPECT_TRUE(users::find_user_by_id(db.conn(), admin.id).has_value());
+}
+
 // --- apps ------------------------------------------------------------------------------------
 
 apps::AppInput app_input(std::vector<std::string> scopes) {

@@ -326,6 +326,35 @@ void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> v
     co_return true;
   });
 
+  // Deletion: the caller's own account (confirmed by its e-mail), or any account by an admin.
+  schema.resolve("Mutation", "userDelete",
+                 [validator](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string user_id = signed_in(ctx).user_id;
+                   const std::string email = users::normalize_email(
+                       ctx.arg("userConfirmation")->as_object().at("email").as_string());
+                   const auto deleted = co_await request(ctx).database->run([&](db::Connection& c) {
+                     const auto user = users::find_user_by_id(c, user_id);
+                     if (!user || user->email != email) {
+                       throw bad_request("Malformed input: emails do not match");
+                     }
+                     return users::delete_user(c, user_id);
+                   });
+                   for (const auto& id : deleted) validator->forget(id);
+                   co_return true;
+                 });
+  schema.resolve(
+      "Mutation", "adminDeleteUser",
+      [validator](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const std::string email(ctx.arg("userConfirmation")->as_object().at("email").as_string());
+        const auto deleted = co_await request(ctx).database->run([&](db::Connection& c) {
+          const auto user = users::find_user_by_email(c, email);
+          if (!user) throw Error("USER_INPUT_ERROR", "User not found", 400);
+          return users::delete_user(c, user->id);
+        });
+        for (const auto& id : deleted) validator->forget(id);
+        co_return true;
+      });
+
   // Administration.
   schema.resolve("Mutation", "userRoleChange",
                  [validator](ResolveContext& ctx) -> asio::awaitable<json::value> {

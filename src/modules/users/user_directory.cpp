@@ -28,6 +28,15 @@ std::string contains_pattern(std::string_view text) {
   return pattern;
 }
 
+constexpr std::string_view kLastAdminMessage = "Cannot remove the last admin role from the server";
+
+// Whether `user_id` is the only administrator of the server.
+bool is_last_admin(db::Connection& conn, std::string_view user_id) {
+  const auto admins =
+      conn.query("SELECT user_id FROM server_acl WHERE role = $1", {auth::kServerAdmin});
+  return admins.size() == 1 && admins[0].text(0) == user_id;
+}
+
 bool is_server_role(std::string_view role) {
   return role == auth::kServerAdmin || role == auth::kServerUser || role == auth::kServerGuest ||
          role == auth::kServerArchivedUser;
@@ -154,12 +163,35 @@ void change_server_role(db::Connection& conn, std::string_view user_id, std::str
     if (current.empty()) throw user_input("User not found");
 
     // The server must keep at least one administrator.
-    if (current[0].text(0) == auth::kServerAdmin && role != auth::kServerAdmin) {
-      const auto admins =
-          conn.query("SELECT COUNT(*) FROM server_acl WHERE role = $1", {auth::kServerAdmin});
-      if (admins[0].integer(0) <= 1) throw user_input("Cannot remove the last admin role");
+    if (role != auth::kServerAdmin && is_last_admin(conn, user_id)) {
+      throw user_input(std::string(kLastAdminMessage));
     }
     conn.execute("UPDATE server_acl SET role = $2 WHERE user_id = $1", {user_id, role});
+  });
+}
+
+std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id) {
+  return conn.transaction([&] {
+    if (conn.query("SELECT 1 FROM users WHERE id = $1", {user_id}).empty()) {
+      throw user_input("User not found");
+    }
+    if (is_last_admin(conn, user_id)) throw user_input(std::string(kLastAdminMessage));
+
+    // Projects nobody else owns would be left without an owner: they go with the account.
+    conn.execute(
+        "DELETE FROM projects WHERE id IN (SELECT a.project_id FROM project_acl a "
+        "WHERE a.user_id = $1 AND a.role = 'stream:owner' AND NOT EXISTS (SELECT 1 FROM "
+        "project_acl o WHERE o.project_id = a.project_id AND o.role = 'stream:owner' "
+        "AND o.user_id <> $1))",
+        {user_id});
+
+    std::vector<std::string> token_ids;
+    for (const auto& row :
+         conn.query("SELECT id FROM api_tokens WHERE owner_id = $1", {user_id}).rows) {
+      token_ids.push_back(row.text(0));
+    }
+    conn.execute("DELETE FROM users WHERE id = $1", {user_id});
+    return token_ids;
   });
 }
 

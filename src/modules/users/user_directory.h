@@ -1,5 +1,5 @@
 // Account operations beyond creation and login: profile updates, the user search with its
-// cursor and server role changes. Blocking functions taking a Connection, used by the
+// cursor, server role changes and deletion. Blocking functions taking a Connection, used by the
 // GraphQL resolvers.
 #pragma once
 
@@ -66,5 +66,11 @@ SearchPage search_users(db::Connection& conn, const SearchQuery& query);
 // Sets a user's server role. Throws Error USER_INPUT_ERROR for an unknown role or user, and when
 // it would leave the server without an administrator.
 void change_server_role(db::Connection& conn, std::string_view user_id, std::string_view role);
+
+// Deletes the account, the projects it alone owns, and (through the schema's cascades) its
+// tokens, apps, roles and invitations; authorship of versions and models is kept without a user.
+// Returns the ids of the api tokens that were deleted, so token caches can forget them. Throws
+// Error USER_INPUT_ERROR for an unknown user and for the server's last administrator.
+std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id);
 
 }  // namespace stipple::users
