@@ -123,6 +123,12 @@ for (const backend of backends()) {
         assert.deepEqual(errorCodes(body), ['FORBIDDEN'])
       })
 
+      it('looks users up by e-mail, leaving unknown addresses out', async () => {
+        const { body } = await gql(server, ann.token, 'query($e: [String!]!) { usersByEmail(input: { emails: $e }) { id name } }',
+          { e: [bob.email.toUpperCase(), 'nobody@example.org', ann.email] })
+        assert.deepEqual(body, { data: { usersByEmail: [{ id: bob.id, name: 'Bob' }, { id: ann.id, name: 'Ann' }] } })
+      })
+
       it('refuses a legacy userSearch shorter than three characters', async () => {
         const { body } = await gql(server, ann.token, '{ userSearch(query: "ab") { items { id } } }')
         assert.deepEqual(errorCodes(body), ['BAD_REQUEST_ERROR'])

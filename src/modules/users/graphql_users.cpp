@@ -241,6 +241,24 @@ void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> v
   schema.resolve("Query", "users", users_search);
   schema.resolve("Query", "userSearch", legacy_user_search);
 
+  schema.resolve("Query", "usersByEmail", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+    // The accounts found among the given addresses, in the order asked; unknown ones are left out.
+    std::vector<std::string> emails;
+    for (const auto& email : ctx.arg("input")->as_object().at("emails").as_array()) {
+      emails.emplace_back(email.as_string());
+    }
+    const auto found = co_await request(ctx).database->run([&](db::Connection& c) {
+      std::vector<users::User> list;
+      for (const auto& email : emails) {
+        if (auto user = users::find_user_by_email(c, email)) list.push_back(std::move(*user));
+      }
+      return list;
+    });
+    json::array items;
+    for (const auto& user : found) items.push_back(limited_user_json(user));
+    co_return items;
+  });
+
   // User fields computed from the stored account.
   schema.resolve_sync("User", "email", visible_email);
   schema.resolve_sync("User", "hasPendingVerification", [](ResolveContext& ctx) -> json::value {
