@@ -5,6 +5,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
 import { readFileSync, readdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import ObjectLoader from '@speckle/objectloader'
 import { ObjectLoader2Factory } from '@speckle/objectloader2'
@@ -226,6 +227,41 @@ for (const backend of backends()) {
           type: 'Body',
           errors: { issues: [{ code: 'unrecognized_keys', keys: ['extra'], path: [], message: "Unrecognized key(s) in object: 'extra'" }], name: 'ZodError' }
         }])
+      })
+    })
+
+    describe('large downloads', () => {
+      // Enough rows to fill the batches buffered between the database worker and the response.
+      const kLeaves = 4000
+      let leaves, root
+      before(async () => {
+        leaves = []
+        for (let i = 0; i < kLeaves; i++) leaves.push(withId({ speckle_type: 'Base', i, pad: randomBytes(1500).toString('base64') }))
+        root = withId({ speckle_type: 'Base', __closure: Object.fromEntries(leaves.map((l) => [l.id, 1])) })
+        for (let i = 0; i < kLeaves; i += 1000) {
+          assert.equal((await uploadGzipBatches(server, priv, owner, leaves.slice(i, i + 1000), 250)).status, 201)
+        }
+        assert.equal((await uploadObjectBatch(server, priv, owner, [root])).status, 201)
+      })
+
+      it('sends every row of a large closure, every time', async () => {
+        for (let run = 0; run < 3; run++) {
+          const { rows } = await downloadLines(server, priv, owner, root.id)
+          assert.equal(rows.length, kLeaves + 1)
+          assert.deepEqual(rows.slice(1).map((r) => r[0]), sortedIds(leaves))
+        }
+      })
+
+      it('sends every requested row through object-stream and getobjects', async () => {
+        const headers = { ...bearer(owner), 'content-type': 'application/json', accept: 'text/plain' }
+        const stream = await request(`${server.url}/api/v2/projects/${priv}/object-stream/`, {
+          method: 'POST', headers, body: JSON.stringify({ objectIds: ids(leaves) })
+        })
+        assert.equal(stream.text.split('\n').filter(Boolean).length, kLeaves)
+        const legacy = await request(`${server.url}/api/getobjects/${priv}`, {
+          method: 'POST', headers, body: JSON.stringify({ objects: JSON.stringify(ids(leaves)) })
+        })
+        assert.equal(legacy.text.split('\n').filter(Boolean).length, kLeaves)
       })
     })
 

@@ -374,21 +374,27 @@ asio::awaitable<void> stream_rows(db::Database& db, RowWriter& writer, const Pro
       if (batch.size() >= kRowsPerBatch || bytes >= kBytesPerBatch) open = send();
       return open;
     });
-    if (open && !batch.empty()) send();
+    if (open && !batch.empty()) open = send();
+
+    // An empty batch ends the stream. Closing the channel instead would discard the batches
+    // still buffered in it, and with them the last rows of the answer.
+    if (open) send();
   };
   asio::co_spawn(executor, db.run(std::move(work)), [channel, failure](std::exception_ptr e) {
+    if (!e) return;
     *failure = e;
-    channel->close();
+    channel->async_send(boost::system::error_code(), RowBatch(),
+                        [channel](boost::system::error_code) {});
   });
 
-  // Consumer: write batches until the producer closes the channel.
+  // Consumer: write batches until the empty batch that ends the stream.
   struct CloseOnExit {
     std::shared_ptr<RowChannel> channel;
     ~CloseOnExit() { channel->close(); }
   } guard{channel};
   for (;;) {
     auto [ec, batch] = co_await channel->async_receive(asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
+    if (ec || batch.empty()) break;
     for (const auto& row : batch) {
       if (transform) {
         const std::string data = transform(row.data);
