@@ -1,5 +1,6 @@
 // GraphQL resolvers of models: the project's model lists, look-ups and trees, modelMutations,
 // and the legacy branch API.
+#include <functional>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -51,9 +52,10 @@ std::vector<models::Model> tree_models(db::Connection& conn, const std::string& 
   return all;
 }
 
+// Not a coroutine itself: GCC 12 mishandles coroutines that take a lambda by value.
 template <class F>
 asio::awaitable<json::value> with_db(ResolveContext& ctx, F work) {
-  co_return co_await request(ctx).database->run(std::move(work));
+  return request(ctx).database->run(std::move(work));
 }
 
 void bind_project_model_fields(graphql::Schema& schema) {
@@ -74,25 +76,28 @@ void bind_project_model_fields(graphql::Schema& schema) {
       }
       query.exclude_ids = string_list(filter, "excludeIds");
     }
-    co_return co_await with_db(ctx, [query](db::Connection& conn) -> json::value {
+    const auto work1 = [query](db::Connection& conn) -> json::value {
       return page_json(models::list_models(conn, query), model_json);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work1));
   });
 
   schema.resolve("Project", "model", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "id");
     const std::string id(ctx.args.at("id").as_string());
-    co_return co_await with_db(ctx, [project_id, id](db::Connection& conn) -> json::value {
+    const auto work2 = [project_id, id](db::Connection& conn) -> json::value {
       return model_json(models::get_model(conn, project_id, id));
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work2));
   });
 
   schema.resolve("Project", "modelByName", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "id");
     const std::string name(ctx.args.at("name").as_string());
-    co_return co_await with_db(ctx, [project_id, name](db::Connection& conn) -> json::value {
+    const auto work3 = [project_id, name](db::Connection& conn) -> json::value {
       return model_json(models::get_model_by_name(conn, project_id, name));
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work3));
   });
 
   schema.resolve("Project", "modelsTree", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -109,7 +114,7 @@ void bind_project_model_fields(graphql::Schema& schema) {
         offset = static_cast<std::size_t>(std::max<int64_t>(0, decoded->sort_key));
       }
     }
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work4 = [=](db::Connection& conn) -> json::value {
       const auto all = tree_models(conn, project_id);
       const auto items = search && !search->empty() ? models::tree_search(all, *search)
                                                     : models::tree_children(all, "");
@@ -126,27 +131,30 @@ void bind_project_model_fields(graphql::Schema& schema) {
       auto out = page_json(page, tree_item_json);
       for (auto& item : out["items"].as_array()) item.as_object()["_projectId"] = project_id;
       return out;
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work4));
   });
 
   schema.resolve("Project", "modelChildrenTree",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const auto project_id = parent_string(ctx, "id");
                    const std::string parent(ctx.args.at("fullName").as_string());
-                   co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+                   const auto work5 = [=](db::Connection& conn) -> json::value {
                      return tree_json(models::tree_children(tree_models(conn, project_id), parent),
                                       project_id);
-                   });
+                   };
+                   co_return co_await with_db(ctx, std::ref(work5));
                  });
 
   schema.resolve(
       "ModelsTreeItem", "children", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
         const auto project_id = parent_string(ctx, "_projectId");
         const auto full_name = parent_string(ctx, "fullName");
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work6 = [=](db::Connection& conn) -> json::value {
           return tree_json(models::tree_children(tree_models(conn, project_id), full_name),
                            project_id);
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work6));
       });
 }
 
@@ -160,16 +168,17 @@ void bind_model_fields(graphql::Schema& schema) {
   schema.resolve("Model", "childrenTree", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "projectId");
     const auto name = parent_string(ctx, "name");
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work7 = [=](db::Connection& conn) -> json::value {
       return tree_json(models::tree_children(tree_models(conn, project_id), name), project_id);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work7));
   });
 
   schema.resolve("Model", "permissions", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "projectId");
     const auto author_id = parent_string(ctx, "_authorId");
     const auto caller = request(ctx).caller;
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work8 = [=](db::Connection& conn) -> json::value {
       const auto project = projects::load_project(conn, caller, project_id);
       const auto contributor = projects::has_role(caller, project, auth::kProjectContributor);
       auto can_delete = contributor;
@@ -180,7 +189,8 @@ void bind_model_fields(graphql::Schema& schema) {
       return json::object{{"canUpdate", permission_json(contributor)},
                           {"canDelete", permission_json(can_delete)},
                           {"canCreateVersion", permission_json(contributor)}};
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work8));
   });
 }
 
@@ -195,9 +205,10 @@ void bind_model_mutations(graphql::Schema& schema) {
                                std::string(i.at("name").as_string()), opt_string(i, "description")};
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work9 = [=](db::Connection& conn) -> json::value {
           return model_json(models::create_model(conn, caller, input, now));
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work9));
       });
 
   schema.resolve(
@@ -208,21 +219,24 @@ void bind_model_mutations(graphql::Schema& schema) {
                                      opt_string(i, "description")};
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work10 = [=](db::Connection& conn) -> json::value {
           return model_json(models::update_model(conn, caller, changes, now));
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work10));
       });
 
-  schema.resolve(
-      "ModelMutations", "delete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& i = object_arg(ctx, "input");
-        const std::string project_id(i.at("projectId").as_string());
-        const std::string id(i.at("id").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& conn) { models::delete_model(conn, caller, project_id, id); });
-        co_return true;
-      });
+  schema.resolve("ModelMutations", "delete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& i = object_arg(ctx, "input");
+                   const std::string project_id(i.at("projectId").as_string());
+                   const std::string id(i.at("id").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work11 = [=](db::Connection& conn) {
+                     models::delete_model(conn, caller, project_id, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work11));
+                   co_return true;
+                 });
 }
 
 void bind_legacy_branches(graphql::Schema& schema) {
@@ -232,7 +246,7 @@ void bind_legacy_branches(graphql::Schema& schema) {
     projects::check_page_limit(limit, kMaxBranches);
     std::optional<projects::Cursor> after;
     if (auto cursor = opt_string(ctx.args, "cursor")) after = projects::decode_cursor(*cursor);
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work12 = [=](db::Connection& conn) -> json::value {
       // Oldest first; limit 0 means every branch.
       const auto all = models::list_project_models(conn, project_id);
       projects::Page<models::Model> page;
@@ -249,16 +263,18 @@ void bind_legacy_branches(graphql::Schema& schema) {
         page.cursor = projects::encode_cursor({page.items.back().created_at, page.items.back().id});
       }
       return page_json(page, model_json);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work12));
   });
 
   schema.resolve("Stream", "branch", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "id");
     const auto name = opt_string(ctx.args, "name").value_or(std::string(models::kMainModelName));
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work13 = [=](db::Connection& conn) -> json::value {
       const auto model = models::find_model_by_any_case(conn, project_id, name);
       return model ? json::value(model_json(*model)) : json::value(nullptr);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work13));
   });
 
   schema.resolve(
@@ -268,9 +284,10 @@ void bind_legacy_branches(graphql::Schema& schema) {
                                std::string(b.at("name").as_string()), opt_string(b, "description")};
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work14 = [=](db::Connection& conn) -> json::value {
           return json::value(models::create_branch(conn, caller, input, now).id);
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work14));
       });
 
   schema.resolve(
@@ -281,21 +298,25 @@ void bind_legacy_branches(graphql::Schema& schema) {
                                      opt_string(b, "description")};
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_await request(ctx).database->run(
-            [=](db::Connection& conn) { models::update_model(conn, caller, changes, now); });
+        const auto work15 = [=](db::Connection& conn) {
+          models::update_model(conn, caller, changes, now);
+        };
+        co_await request(ctx).database->run(std::ref(work15));
         co_return true;
       });
 
-  schema.resolve(
-      "Mutation", "branchDelete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& b = object_arg(ctx, "branch");
-        const std::string project_id(b.at("streamId").as_string());
-        const std::string id(b.at("id").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& conn) { models::delete_model(conn, caller, project_id, id); });
-        co_return true;
-      });
+  schema.resolve("Mutation", "branchDelete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& b = object_arg(ctx, "branch");
+                   const std::string project_id(b.at("streamId").as_string());
+                   const std::string id(b.at("id").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work16 = [=](db::Connection& conn) {
+                     models::delete_model(conn, caller, project_id, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work16));
+                   co_return true;
+                 });
 }
 
 }  // namespace

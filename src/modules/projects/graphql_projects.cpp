@@ -1,6 +1,7 @@
 // GraphQL resolvers of projects: serverInfo, project(id), projectMutations (with invites), the
 // project's team and permissions, the caller's project lists, and the legacy stream API.
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -39,7 +40,7 @@ UserLoader& user_loader(ResolveContext& ctx) {
         [database](std::vector<std::string> ids) -> asio::awaitable<std::vector<json::value>> {
           // Not handled yet: a single IN query; the users module offers look-ups by one id, so
           // the batch costs one pool round trip but one query per user.
-          co_return co_await database->run([ids](db::Connection& conn) {
+          const auto load = [ids](db::Connection& conn) {
             std::vector<json::value> out;
             for (const auto& id : ids) {
               const auto user = users::find_user_by_id(conn, id);
@@ -56,7 +57,8 @@ UserLoader& user_loader(ResolveContext& ctx) {
                                          {"role", user->role}});
             }
             return out;
-          });
+          };
+          co_return co_await database->run(std::ref(load));
         });
   });
 }
@@ -70,7 +72,7 @@ TeamLoader& team_loader(ResolveContext& ctx) {
   return req.get_or_make<TeamLoader>("core.team", [database] {
     return new TeamLoader(
         [database](std::vector<std::string> ids) -> asio::awaitable<std::vector<json::value>> {
-          co_return co_await database->run([ids](db::Connection& conn) {
+          const auto load = [ids](db::Connection& conn) {
             std::unordered_map<std::string, json::array> by_project;
             for (const auto& c : projects::list_collaborators(conn, ids)) {
               by_project[c.project_id].push_back(
@@ -79,7 +81,8 @@ TeamLoader& team_loader(ResolveContext& ctx) {
             std::vector<json::value> out;
             for (const auto& id : ids) out.emplace_back(std::move(by_project[id]));
             return out;
-          });
+          };
+          co_return co_await database->run(std::ref(load));
         });
   });
 }
@@ -99,11 +102,11 @@ json::object invite_json(const projects::Invite& invite, const projects::Project
 }
 
 // Runs a service call that returns a project and answers the project as the caller sees it.
+// Not a coroutine itself: GCC 12 mishandles coroutines that take a lambda by value.
 template <class F>
 asio::awaitable<json::value> project_result(ResolveContext& ctx, F work) {
   auto& req = request(ctx);
-  const auto caller = req.caller;
-  co_return co_await req.database->run([caller, work](db::Connection& conn) -> json::value {
+  return req.database->run([caller = req.caller, work](db::Connection& conn) -> json::value {
     const projects::Project project = work(conn, caller);
     const auto role = projects::find_role(conn, project.id, caller.user_id);
     return project_json(project, role.value_or(""));
@@ -161,16 +164,14 @@ json::value server_info(const Config& config, db::Connection& conn) {
                              scope("server:stats",
                                    "Request server stats from the API. Only works in conjunction "
                                    "with a \"server:admin\" role.")}},
-      {"roles", json::array{role("stream:owner",
-                                 "Owners have full access, including deletion "
-                                 "rights & access control."),
-                            role("stream:contributor",
-                                 "Contributors can create new branches "
-                                 "and commits, but they cannot edit "
-                                 "stream details or manage collaborators."),
-                            role("stream:reviewer",
-                                 "Reviewers can only view (read) the data "
-                                 "from this stream.")}},
+      {"roles",
+       json::array{role("stream:owner",
+                        "Can edit project, including settings, collaborators and all "
+                        "models"),
+                   role("stream:contributor",
+                        "Can publish and load models from connectors and view and "
+                        "comment in the web viewer"),
+                   role("stream:reviewer", "Can view and comment on models in the web viewer")}},
       {"serverRoles",
        json::array{json::object{{"id", "server:admin"}, {"title", "Admin"}},
                    json::object{{"id", "server:user"}, {"title", "User"}},
@@ -225,8 +226,8 @@ void bind_queries(graphql::Schema& schema) {
   schema.resolve("Query", "serverInfo", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     auto& req = request(ctx);
     const Config* config = req.config;
-    co_return co_await req.database->run(
-        [config](db::Connection& conn) { return server_info(*config, conn); });
+    const auto work1 = [config](db::Connection& conn) { return server_info(*config, conn); };
+    co_return co_await req.database->run(std::ref(work1));
   });
 
   schema.resolve("Query", "project", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -239,8 +240,10 @@ void bind_queries(graphql::Schema& schema) {
     const std::string id(ctx.args.at("id").as_string());
     auto& req = request(ctx);
     const auto caller = req.caller;
-    const auto p = co_await req.database->run(
-        [caller, id](db::Connection& conn) { return projects::load_project(conn, caller, id); });
+    const auto work2 = [caller, id](db::Connection& conn) {
+      return projects::load_project(conn, caller, id);
+    };
+    const auto p = co_await req.database->run(std::ref(work2));
     if (projects::can_read(caller, p) != projects::Permission::kOk) {
       throw forbidden("You are not authorized to access this resource.");
     }
@@ -257,10 +260,11 @@ void bind_queries(graphql::Schema& schema) {
     if (auto cursor = opt_string(ctx.args, "cursor"))
       query.after = projects::decode_cursor(*cursor);
     if (auto search = opt_string(ctx.args, "query")) query.search = search;
-    co_return co_await req.database->run([query](db::Connection& conn) -> json::value {
+    const auto work3 = [query](db::Connection& conn) -> json::value {
       return page_json(projects::list_user_projects(conn, query),
                        [](const ProjectWithRole& p) { return project_json(p.project, p.role); });
-    });
+    };
+    co_return co_await req.database->run(std::ref(work3));
   });
 }
 
@@ -276,7 +280,7 @@ void bind_project_fields(graphql::Schema& schema) {
   schema.resolve("Project", "invitedTeam", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     auto& req = request(ctx);
     const auto id = parent_string(ctx, "id");
-    co_return co_await req.database->run([id](db::Connection& conn) -> json::value {
+    const auto work4 = [id](db::Connection& conn) -> json::value {
       const auto project = projects::find_project(conn, id);
       json::array out;
       if (!project) return out;
@@ -284,7 +288,8 @@ void bind_project_fields(graphql::Schema& schema) {
         out.push_back(invite_json(i, *project));
       }
       return out;
-    });
+    };
+    co_return co_await req.database->run(std::ref(work4));
   });
   const auto invite_title = [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto& o = ctx.parent.as_object();
@@ -319,20 +324,22 @@ void bind_project_fields(graphql::Schema& schema) {
 
   schema.resolve("Project", "sourceApps", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto id = parent_string(ctx, "id");
-    co_return co_await request(ctx).database->run([id](db::Connection& conn) -> json::value {
+    const auto work5 = [id](db::Connection& conn) -> json::value {
       json::array out;
       for (auto& app : versions::project_source_apps(conn, id)) out.emplace_back(app);
       return out;
-    });
+    };
+    co_return co_await request(ctx).database->run(std::ref(work5));
   });
 
   schema.resolve("Project", "permissions", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project = parent_project(ctx);
     const auto caller = request(ctx).caller;
-    co_return co_await request(ctx).database->run([caller, project](db::Connection& conn) {
+    const auto work6 = [caller, project](db::Connection& conn) {
       const auto owners = projects::count_role(conn, project.project.id, auth::kProjectOwner);
       return project_permissions(caller, project, owners);
-    });
+    };
+    co_return co_await request(ctx).database->run(std::ref(work6));
   });
 
   // Legacy Stream fields over the same project value.
@@ -361,19 +368,20 @@ void bind_project_mutations(graphql::Schema& schema) {
   schema.resolve_sync("Mutation", "projectMutations", empty);
   schema.resolve_sync("ProjectMutations", "invites", empty);
 
-  schema.resolve(
-      "ProjectMutations", "create", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        projects::NewProject input;
-        if (const auto* i = ctx.arg("input"); i && i->is_object()) {
-          input.name = opt_string(i->as_object(), "name");
-          input.description = opt_string(i->as_object(), "description");
-          input.visibility = opt_string(i->as_object(), "visibility");
-        }
-        const auto now = now_ms();
-        co_return co_await project_result(ctx, [input, now](db::Connection& c, const auto& caller) {
-          return projects::create_project(c, caller, input, now);
-        });
-      });
+  schema.resolve("ProjectMutations", "create",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   projects::NewProject input;
+                   if (const auto* i = ctx.arg("input"); i && i->is_object()) {
+                     input.name = opt_string(i->as_object(), "name");
+                     input.description = opt_string(i->as_object(), "description");
+                     input.visibility = opt_string(i->as_object(), "visibility");
+                   }
+                   const auto now = now_ms();
+                   const auto work7 = [input, now](db::Connection& c, const auto& caller) {
+                     return projects::create_project(c, caller, input, now);
+                   };
+                   co_return co_await project_result(ctx, std::ref(work7));
+                 });
 
   schema.resolve(
       "ProjectMutations", "update", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -382,103 +390,112 @@ void bind_project_mutations(graphql::Schema& schema) {
                                          opt_string(u, "description"), opt_string(u, "visibility"),
                                          opt_bool(u, "allowPublicComments")};
         const auto now = now_ms();
-        co_return co_await project_result(
-            ctx, [changes, now](db::Connection& c, const auto& caller) {
-              return projects::update_project(c, caller, changes, now);
-            });
+        const auto work8 = [changes, now](db::Connection& c, const auto& caller) {
+          return projects::update_project(c, caller, changes, now);
+        };
+        co_return co_await project_result(ctx, std::ref(work8));
       });
 
-  schema.resolve(
-      "ProjectMutations", "delete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const std::string id(ctx.args.at("id").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [caller, id](db::Connection& c) { projects::delete_project(c, caller, id); });
-        co_return true;
-      });
-
-  schema.resolve(
-      "ProjectMutations", "batchDelete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto ids = string_list(ctx.args, "ids");
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [caller, ids](db::Connection& c) { projects::batch_delete_projects(c, caller, ids); });
-        co_return true;
-      });
-
-  schema.resolve("ProjectMutations", "updateRole",
+  schema.resolve("ProjectMutations", "delete",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-                   const auto& i = object_arg(ctx, "input");
-                   const std::string project_id(i.at("projectId").as_string());
-                   const std::string user_id(i.at("userId").as_string());
-                   const auto role = opt_string(i, "role");
-                   co_return co_await project_result(
-                       ctx, [project_id, user_id, role](db::Connection& c, const auto& caller) {
-                         return projects::update_role(c, caller, project_id, user_id, role);
-                       });
+                   const std::string id(ctx.args.at("id").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work9 = [caller, id](db::Connection& c) {
+                     projects::delete_project(c, caller, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work9));
+                   co_return true;
                  });
+
+  schema.resolve("ProjectMutations", "batchDelete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto ids = string_list(ctx.args, "ids");
+                   const auto caller = request(ctx).caller;
+                   const auto work10 = [caller, ids](db::Connection& c) {
+                     projects::batch_delete_projects(c, caller, ids);
+                   };
+                   co_await request(ctx).database->run(std::ref(work10));
+                   co_return true;
+                 });
+
+  schema.resolve(
+      "ProjectMutations", "updateRole", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const auto& i = object_arg(ctx, "input");
+        const std::string project_id(i.at("projectId").as_string());
+        const std::string user_id(i.at("userId").as_string());
+        const auto role = opt_string(i, "role");
+        const auto work11 = [project_id, user_id, role](db::Connection& c, const auto& caller) {
+          return projects::update_role(c, caller, project_id, user_id, role);
+        };
+        co_return co_await project_result(ctx, std::ref(work11));
+      });
 
   schema.resolve("ProjectMutations", "leave",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const std::string id(ctx.args.at("id").as_string());
                    const auto caller = request(ctx).caller;
-                   co_await request(ctx).database->run(
-                       [caller, id](db::Connection& c) { projects::leave_project(c, caller, id); });
+                   const auto work12 = [caller, id](db::Connection& c) {
+                     projects::leave_project(c, caller, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work12));
                    co_return true;
                  });
 
-  schema.resolve("ProjectInviteMutations", "create",
+  schema.resolve(
+      "ProjectInviteMutations", "create", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const std::string project_id(ctx.args.at("projectId").as_string());
+        const auto& i = object_arg(ctx, "input");
+        projects::NewInvite input{opt_string(i, "userId"), opt_string(i, "email"),
+                                  opt_string(i, "role")};
+        const auto now = now_ms();
+        const auto work13 = [project_id, input, now](db::Connection& c, const auto& caller) {
+          projects::create_invite(c, caller, project_id, input, now);
+          return *projects::find_project(c, project_id);
+        };
+        co_return co_await project_result(ctx, std::ref(work13));
+      });
+
+  schema.resolve("ProjectInviteMutations", "use",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-                   const std::string project_id(ctx.args.at("projectId").as_string());
                    const auto& i = object_arg(ctx, "input");
-                   projects::NewInvite input{opt_string(i, "userId"), opt_string(i, "email"),
-                                             opt_string(i, "role")};
-                   const auto now = now_ms();
-                   co_return co_await project_result(
-                       ctx, [project_id, input, now](db::Connection& c, const auto& caller) {
-                         projects::create_invite(c, caller, project_id, input, now);
-                         return *projects::find_project(c, project_id);
-                       });
+                   const std::string project_id(i.at("projectId").as_string());
+                   const std::string token(i.at("token").as_string());
+                   const bool accept = i.at("accept").as_bool();
+                   const auto caller = request(ctx).caller;
+                   const auto work14 = [=](db::Connection& c) {
+                     projects::use_invite(c, caller, project_id, token, accept);
+                   };
+                   co_await request(ctx).database->run(std::ref(work14));
+                   co_return true;
                  });
 
   schema.resolve(
-      "ProjectInviteMutations", "use", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& i = object_arg(ctx, "input");
-        const std::string project_id(i.at("projectId").as_string());
-        const std::string token(i.at("token").as_string());
-        const bool accept = i.at("accept").as_bool();
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& c) { projects::use_invite(c, caller, project_id, token, accept); });
-        co_return true;
+      "ProjectInviteMutations", "cancel", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const std::string project_id(ctx.args.at("projectId").as_string());
+        const std::string invite_id(ctx.args.at("inviteId").as_string());
+        const auto work15 = [project_id, invite_id](db::Connection& c, const auto& caller) {
+          projects::cancel_invite(c, caller, project_id, invite_id);
+          return *projects::find_project(c, project_id);
+        };
+        co_return co_await project_result(ctx, std::ref(work15));
       });
-
-  schema.resolve("ProjectInviteMutations", "cancel",
-                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-                   const std::string project_id(ctx.args.at("projectId").as_string());
-                   const std::string invite_id(ctx.args.at("inviteId").as_string());
-                   co_return co_await project_result(
-                       ctx, [project_id, invite_id](db::Connection& c, const auto& caller) {
-                         projects::cancel_invite(c, caller, project_id, invite_id);
-                         return *projects::find_project(c, project_id);
-                       });
-                 });
 }
 
 void bind_legacy_mutations(graphql::Schema& schema) {
-  schema.resolve(
-      "Mutation", "streamCreate", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& s = object_arg(ctx, "stream");
-        projects::NewProject input{opt_string(s, "name"), opt_string(s, "description"),
-                                   opt_bool(s, "isPublic").value_or(false)
-                                       ? std::optional<std::string>("PUBLIC")
-                                       : std::optional<std::string>("PRIVATE")};
-        const auto now = now_ms();
-        const auto caller = request(ctx).caller;
-        co_return co_await request(ctx).database->run([=](db::Connection& c) -> json::value {
-          return json::value(projects::create_project(c, caller, input, now).id);
-        });
-      });
+  schema.resolve("Mutation", "streamCreate",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& s = object_arg(ctx, "stream");
+                   projects::NewProject input{opt_string(s, "name"), opt_string(s, "description"),
+                                              opt_bool(s, "isPublic").value_or(false)
+                                                  ? std::optional<std::string>("PUBLIC")
+                                                  : std::optional<std::string>("PRIVATE")};
+                   const auto now = now_ms();
+                   const auto caller = request(ctx).caller;
+                   const auto work16 = [=](db::Connection& c) -> json::value {
+                     return json::value(projects::create_project(c, caller, input, now).id);
+                   };
+                   co_return co_await request(ctx).database->run(std::ref(work16));
+                 });
 
   schema.resolve(
       "Mutation", "streamUpdate", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -491,35 +508,43 @@ void bind_legacy_mutations(graphql::Schema& schema) {
         }
         const auto now = now_ms();
         const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& c) { projects::update_project(c, caller, changes, now); });
+        const auto work17 = [=](db::Connection& c) {
+          projects::update_project(c, caller, changes, now);
+        };
+        co_await request(ctx).database->run(std::ref(work17));
         co_return true;
       });
 
-  schema.resolve(
-      "Mutation", "streamDelete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const std::string id(ctx.args.at("id").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [caller, id](db::Connection& c) { projects::delete_project(c, caller, id); });
-        co_return true;
-      });
+  schema.resolve("Mutation", "streamDelete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string id(ctx.args.at("id").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work18 = [caller, id](db::Connection& c) {
+                     projects::delete_project(c, caller, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work18));
+                   co_return true;
+                 });
 
-  schema.resolve(
-      "Mutation", "streamsDelete", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto ids = string_list(ctx.args, "ids");
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [caller, ids](db::Connection& c) { projects::batch_delete_projects(c, caller, ids); });
-        co_return true;
-      });
+  schema.resolve("Mutation", "streamsDelete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto ids = string_list(ctx.args, "ids");
+                   const auto caller = request(ctx).caller;
+                   const auto work19 = [caller, ids](db::Connection& c) {
+                     projects::batch_delete_projects(c, caller, ids);
+                   };
+                   co_await request(ctx).database->run(std::ref(work19));
+                   co_return true;
+                 });
 
   schema.resolve("Mutation", "streamLeave",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const std::string id(ctx.args.at("streamId").as_string());
                    const auto caller = request(ctx).caller;
-                   co_await request(ctx).database->run(
-                       [caller, id](db::Connection& c) { projects::leave_project(c, caller, id); });
+                   const auto work20 = [caller, id](db::Connection& c) {
+                     projects::leave_project(c, caller, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work20));
                    co_return true;
                  });
 }
@@ -536,20 +561,21 @@ void bind_user_fields(graphql::Schema& schema) {
       query.search = opt_string(f->as_object(), "search");
       query.roles = string_list(f->as_object(), "onlyWithRoles");
     }
-    co_return co_await req.database->run([query](db::Connection& conn) -> json::value {
+    const auto work21 = [query](db::Connection& conn) -> json::value {
       auto page =
           page_json(projects::list_user_projects(conn, query),
                     [](const ProjectWithRole& p) { return project_json(p.project, p.role); });
       page["numberOfHidden"] = 0;
       return page;
-    });
+    };
+    co_return co_await req.database->run(std::ref(work21));
   };
   schema.resolve("User", "projects", user_projects);
   schema.resolve("User", "streams", user_projects);
 
   schema.resolve("User", "projectInvites", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto user_id = parent_string(ctx, "id");
-    co_return co_await request(ctx).database->run([user_id](db::Connection& conn) -> json::value {
+    const auto work22 = [user_id](db::Connection& conn) -> json::value {
       json::array out;
       for (const auto& i : projects::list_user_invites(conn, user_id)) {
         if (const auto project = projects::find_project(conn, i.project_id)) {
@@ -557,7 +583,8 @@ void bind_user_fields(graphql::Schema& schema) {
         }
       }
       return out;
-    });
+    };
+    co_return co_await request(ctx).database->run(std::ref(work22));
   });
 }
 
@@ -648,9 +675,10 @@ asio::awaitable<ProjectWithRole> readable_project(graphql::ResolveContext& ctx,
                                                   const std::string& project_id) {
   auto& req = request(ctx);
   const auto caller = req.caller;
-  co_return co_await req.database->run([caller, project_id](db::Connection& conn) {
+  const auto work23 = [caller, project_id](db::Connection& conn) {
     return projects::read_project(conn, caller, project_id);
-  });
+  };
+  co_return co_await req.database->run(std::ref(work23));
 }
 
 void bind_projects(graphql::Schema& schema) {

@@ -1,5 +1,6 @@
 // GraphQL resolvers of versions: the version lists of projects, models and users,
 // versionMutations, and the legacy commit API.
+#include <functional>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -19,9 +20,10 @@ using graphql::ResolveContext;
 
 constexpr int64_t kMaxVersions = 100;
 
+// Not a coroutine itself: GCC 12 mishandles coroutines that take a lambda by value.
 template <class F>
 asio::awaitable<json::value> with_db(ResolveContext& ctx, F work) {
-  co_return co_await request(ctx).database->run(std::move(work));
+  return request(ctx).database->run(std::move(work));
 }
 
 // The first page of a model's versions, loaded for every model of the request at once. The key
@@ -34,7 +36,7 @@ FirstPageLoader& first_page_loader(ResolveContext& ctx) {
   return req.get_or_make<FirstPageLoader>("core.model_versions", [database] {
     return new FirstPageLoader(
         [database](std::vector<std::string> keys) -> asio::awaitable<std::vector<json::value>> {
-          co_return co_await database->run([keys](db::Connection& conn) {
+          const auto load = [keys](db::Connection& conn) {
             // Group the keys by limit: one count query and one window query per distinct limit.
             std::unordered_map<int64_t, std::vector<std::string>> by_limit;
             for (const auto& key : keys) {
@@ -60,13 +62,14 @@ FirstPageLoader& first_page_loader(ResolveContext& ctx) {
             std::vector<json::value> out;
             for (const auto& key : keys) out.push_back(pages[key]);
             return out;
-          });
+          };
+          co_return co_await database->run(std::ref(load));
         });
   });
 }
 
 asio::awaitable<json::value> version_page(ResolveContext& ctx, versions::VersionsQuery query) {
-  co_return co_await with_db(ctx, [query](db::Connection& conn) -> json::value {
+  return with_db(ctx, [query](db::Connection& conn) -> json::value {
     return page_json(versions::list_versions(conn, query), version_json);
   });
 }
@@ -97,9 +100,10 @@ void bind_version_lists(graphql::Schema& schema) {
   schema.resolve("Project", "version", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "id");
     const std::string id(ctx.args.at("id").as_string());
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work1 = [=](db::Connection& conn) -> json::value {
       return version_json(versions::get_version(conn, project_id, id));
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work1));
   });
 
   schema.resolve("Model", "versions", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -123,11 +127,12 @@ void bind_version_lists(graphql::Schema& schema) {
     const auto project_id = parent_string(ctx, "projectId");
     const auto model_id = parent_string(ctx, "id");
     const std::string id(ctx.args.at("id").as_string());
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work2 = [=](db::Connection& conn) -> json::value {
       const auto v = versions::get_version(conn, project_id, id);
       if (v.model_id != model_id) throw Error("COMMIT_NOT_FOUND", "Version not found", 404);
       return version_json(v);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work2));
   });
 
   const auto user_versions = [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -136,9 +141,10 @@ void bind_version_lists(graphql::Schema& schema) {
     query.limit = opt_int(ctx.args, "limit").value_or(25);
     if (auto cursor = opt_string(ctx.args, "cursor"))
       query.after = projects::decode_cursor(*cursor);
-    co_return co_await with_db(ctx, [query](db::Connection& conn) -> json::value {
+    const auto work3 = [query](db::Connection& conn) -> json::value {
       return page_json(versions::list_versions(conn, query), commit_json);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work3));
   };
   schema.resolve("User", "versions", user_versions);
   schema.resolve("User", "commits", user_versions);
@@ -152,9 +158,10 @@ void bind_version_fields(graphql::Schema& schema) {
   schema.resolve("Version", "model", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "_projectId");
     const auto model_id = parent_string(ctx, "_modelId");
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work4 = [=](db::Connection& conn) -> json::value {
       return model_json(models::get_model(conn, project_id, model_id));
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work4));
   });
 
   schema.resolve_sync("Version", "previewUrl", [](ResolveContext& ctx) -> json::value {
@@ -167,7 +174,7 @@ void bind_version_fields(graphql::Schema& schema) {
     const auto project_id = parent_string(ctx, "_projectId");
     const auto author_id = parent_string(ctx, "_authorId");
     const auto caller = request(ctx).caller;
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work5 = [=](db::Connection& conn) -> json::value {
       const auto project = projects::load_project(conn, caller, project_id);
       const auto load = projects::has_role(caller, project, auth::kProjectContributor);
       auto update = load;
@@ -177,7 +184,8 @@ void bind_version_fields(graphql::Schema& schema) {
       }
       return json::object{{"canUpdate", permission_json(update)},
                           {"canReceive", permission_json(load)}};
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work5));
   });
 }
 
@@ -197,9 +205,10 @@ void bind_version_mutations(graphql::Schema& schema) {
         }
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work6 = [=](db::Connection& conn) -> json::value {
           return version_json(versions::create_version(conn, caller, input, now));
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work6));
       });
 
   schema.resolve(
@@ -209,9 +218,10 @@ void bind_version_mutations(graphql::Schema& schema) {
         const std::string id(i.at("versionId").as_string());
         const auto message = opt_string(i, "message");
         const auto caller = request(ctx).caller;
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work7 = [=](db::Connection& conn) -> json::value {
           return version_json(versions::update_version(conn, caller, project_id, id, message));
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work7));
       });
 
   schema.resolve(
@@ -222,9 +232,10 @@ void bind_version_mutations(graphql::Schema& schema) {
         const std::string target(i.at("targetModelName").as_string());
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work8 = [=](db::Connection& conn) -> json::value {
           return model_json(versions::move_versions(conn, caller, project_id, ids, target, now));
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work8));
       });
 
   schema.resolve("VersionMutations", "delete",
@@ -233,22 +244,25 @@ void bind_version_mutations(graphql::Schema& schema) {
                    const std::string project_id(i.at("projectId").as_string());
                    const auto ids = string_list(i, "versionIds");
                    const auto caller = request(ctx).caller;
-                   co_await request(ctx).database->run([=](db::Connection& conn) {
+                   const auto work9 = [=](db::Connection& conn) {
                      versions::delete_versions(conn, caller, project_id, ids);
-                   });
+                   };
+                   co_await request(ctx).database->run(std::ref(work9));
                    co_return true;
                  });
 
-  schema.resolve(
-      "VersionMutations", "markReceived", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& i = object_arg(ctx, "input");
-        const std::string project_id(i.at("projectId").as_string());
-        const std::string id(i.at("versionId").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& conn) { versions::mark_received(conn, caller, project_id, id); });
-        co_return true;
-      });
+  schema.resolve("VersionMutations", "markReceived",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& i = object_arg(ctx, "input");
+                   const std::string project_id(i.at("projectId").as_string());
+                   const std::string id(i.at("versionId").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work10 = [=](db::Connection& conn) {
+                     versions::mark_received(conn, caller, project_id, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work10));
+                   co_return true;
+                 });
 }
 
 void bind_legacy_commits(graphql::Schema& schema) {
@@ -259,9 +273,10 @@ void bind_legacy_commits(graphql::Schema& schema) {
     read_paging(ctx, query);
     // Legacy lists answer everything for limit 0.
     if (query.limit == 0) query.limit = kMaxVersions;
-    co_return co_await with_db(ctx, [query](db::Connection& conn) -> json::value {
+    const auto work11 = [query](db::Connection& conn) -> json::value {
       return page_json(versions::list_versions(conn, query), commit_json);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work11));
   };
   schema.resolve("Stream", "commits",
                  [commits](ResolveContext& ctx) { return commits(ctx, false); });
@@ -271,29 +286,32 @@ void bind_legacy_commits(graphql::Schema& schema) {
   schema.resolve("Stream", "commit", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "id");
     const auto id = opt_string(ctx.args, "id");
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work12 = [=](db::Connection& conn) -> json::value {
       if (id) return commit_json(versions::get_version(conn, project_id, *id));
       const auto latest = versions::list_versions(conn, {.project_id = project_id, .limit = 1});
       return latest.items.empty() ? json::value(nullptr)
                                   : json::value(commit_json(latest.items[0]));
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work12));
   });
 
   // Commit fields that need the model, the project or the author.
   schema.resolve("Commit", "branchName", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "_projectId");
     const auto model_id = parent_string(ctx, "_modelId");
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work13 = [=](db::Connection& conn) -> json::value {
       const auto model = models::find_model(conn, project_id, model_id);
       return model ? json::value(model->name) : json::value(nullptr);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work13));
   });
   schema.resolve("Commit", "streamName", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto project_id = parent_string(ctx, "_projectId");
-    co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+    const auto work14 = [=](db::Connection& conn) -> json::value {
       const auto project = projects::find_project(conn, project_id);
       return project ? json::value(project->name) : json::value(nullptr);
-    });
+    };
+    co_return co_await with_db(ctx, std::ref(work14));
   });
   schema.resolve("Commit", "authorName", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto user = co_await load_limited_user(ctx, parent_string(ctx, "_authorId"));
@@ -319,9 +337,10 @@ void bind_legacy_commits(graphql::Schema& schema) {
         }
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        co_return co_await with_db(ctx, [=](db::Connection& conn) -> json::value {
+        const auto work15 = [=](db::Connection& conn) -> json::value {
           return json::value(versions::create_commit(conn, caller, input, now).id);
-        });
+        };
+        co_return co_await with_db(ctx, std::ref(work15));
       });
 
   schema.resolve("Mutation", "commitUpdate",
@@ -331,9 +350,10 @@ void bind_legacy_commits(graphql::Schema& schema) {
                    const std::string id(c.at("id").as_string());
                    const auto message = opt_string(c, "message");
                    const auto caller = request(ctx).caller;
-                   co_await request(ctx).database->run([=](db::Connection& conn) {
+                   const auto work16 = [=](db::Connection& conn) {
                      versions::update_version(conn, caller, project_id, id, message);
-                   });
+                   };
+                   co_await request(ctx).database->run(std::ref(work16));
                    co_return true;
                  });
 
@@ -343,22 +363,25 @@ void bind_legacy_commits(graphql::Schema& schema) {
                    const std::string project_id(c.at("streamId").as_string());
                    const std::string id(c.at("id").as_string());
                    const auto caller = request(ctx).caller;
-                   co_await request(ctx).database->run([=](db::Connection& conn) {
+                   const auto work17 = [=](db::Connection& conn) {
                      versions::delete_versions(conn, caller, project_id, {id});
-                   });
+                   };
+                   co_await request(ctx).database->run(std::ref(work17));
                    co_return true;
                  });
 
-  schema.resolve(
-      "Mutation", "commitReceive", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const auto& i = object_arg(ctx, "input");
-        const std::string project_id(i.at("streamId").as_string());
-        const std::string id(i.at("commitId").as_string());
-        const auto caller = request(ctx).caller;
-        co_await request(ctx).database->run(
-            [=](db::Connection& conn) { versions::mark_received(conn, caller, project_id, id); });
-        co_return true;
-      });
+  schema.resolve("Mutation", "commitReceive",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& i = object_arg(ctx, "input");
+                   const std::string project_id(i.at("streamId").as_string());
+                   const std::string id(i.at("commitId").as_string());
+                   const auto caller = request(ctx).caller;
+                   const auto work18 = [=](db::Connection& conn) {
+                     versions::mark_received(conn, caller, project_id, id);
+                   };
+                   co_await request(ctx).database->run(std::ref(work18));
+                   co_return true;
+                 });
 }
 
 }  // namespace
