@@ -194,6 +194,20 @@ for (const backend of backends()) {
         assert.match(same.body.data.apiTokenCreate, /^[0-9a-f]{42}$/)
       })
 
+      it('mints app tokens only from a token issued to an app', async () => {
+        const create = 'mutation { appTokenCreate(token: { name: "embed", scopes: ["streams:read"] }) }'
+        const token = await appToken(server, ann.token, 'sca', 'sca')
+        const fromPat = await gql(server, (await gql(server, ann.token,
+          'mutation { apiTokenCreate(token: { name: "p", scopes: ["streams:read", "profile:read"] }) }')).body.data.apiTokenCreate, create)
+        assert.deepEqual(errorCodes(fromPat.body), ['FORBIDDEN'])
+        const fromWebApp = await gql(server, ann.token, create)
+        const minted = fromWebApp.body.data.appTokenCreate
+        assert.match(minted, /^[0-9a-f]{42}$/)
+        const { body } = await gql(server, minted, '{ authenticatedAsApp { id } }')
+        assert.deepEqual(errorCodes(body), ['FORBIDDEN']) // the new token lacks apps:read
+        assert.ok(token)
+      })
+
       it('names the app a token was issued to', async () => {
         const token = await appToken(server, ann.token, 'sca', 'sca')
         const { body } = await gql(server, ann.token, '{ authenticatedAsApp { id } }')

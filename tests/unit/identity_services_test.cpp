@@ -62,6 +62,15 @@ TEST(PersonalTokenRules, AllowsNonPublicScopesTheCallerHolds) {
   EXPECT_EQ(tokens::personal_token_refusal(caller, caller), std::nullopt);
 }
 
+TEST(AppTokenRules, PassOnTokensWriteWhenTheCallerHoldsIt) {
+  const std::vector<std::string> caller{"streams:read", "tokens:write"};
+  const std::vector<std::string> requested{"tokens:write"};
+  EXPECT_EQ(tokens::app_token_refusal(caller, requested), std::nullopt);
+  const std::vector<std::string> wider{"streams:write"};
+  EXPECT_EQ(tokens::app_token_refusal(caller, wider),
+            "You can't create a token with scopes that you don't have");
+}
+
 TEST(PersonalTokenRevocation, TargetsTheIdOfAFullTokenABearerValueOrAnId) {
   const std::string token = "0123456789abcdefabcdefabcdefabcdefabcdef01";
   EXPECT_EQ(tokens::revocation_target(token), "0123456789");

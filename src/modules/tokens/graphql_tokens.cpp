@@ -1,4 +1,4 @@
-// GraphQL resolvers of personal access tokens: apiTokenCreate, apiTokenRevoke, User.apiTokens.
+// GraphQL resolvers of tokens: apiTokenCreate, appTokenCreate, apiTokenRevoke, User.apiTokens.
 #include <boost/json.hpp>
 
 #include "base/error.h"
@@ -80,6 +80,23 @@ asio::awaitable<json::value> create_token(ResolveContext& ctx) {
   co_return created.token;
 }
 
+// Another token of the app the caller is signed in through (for example an embed token).
+asio::awaitable<json::value> create_app_token(ResolveContext& ctx) {
+  const auto& caller = signed_in(ctx);
+  if (caller.app_id.empty()) {
+    throw forbidden("App tokens can only be created with a token issued to an app");
+  }
+  const std::string owner = caller.user_id;
+  const std::string app_id = caller.app_id;
+  const std::vector<std::string> caller_scopes = caller.scopes;
+  const auto spec = token_request(ctx.arg("token")->as_object());
+  const int64_t now = now_ms();
+  const auto created = co_await request(ctx).database->run([&](db::Connection& c) {
+    return tokens::create_app_token(c, owner, app_id, spec, caller_scopes, now);
+  });
+  co_return created.token;
+}
+
 asio::awaitable<json::value> list_tokens(ResolveContext& ctx) {
   require_own_user(ctx, "You can only view your own tokens");
   const std::string owner = parent_id(ctx);
@@ -94,6 +111,7 @@ asio::awaitable<json::value> list_tokens(ResolveContext& ctx) {
 
 void bind_tokens(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> validator) {
   schema.resolve("Mutation", "apiTokenCreate", create_token);
+  schema.resolve("Mutation", "appTokenCreate", create_app_token);
   schema.resolve("User", "apiTokens", list_tokens);
 
   // Revocation deletes the token and drops it from this process's cache at once.

@@ -1,5 +1,6 @@
-// Personal access tokens (PATs): the rules for minting one on behalf of a signed-in user, and
-// revocation by the owner.
+// Tokens minted through GraphQL on behalf of a signed-in user: personal access tokens (PATs) and
+// app tokens (more tokens for the app the caller is signed in through), and revocation by the
+// owner.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,17 @@ std::optional<std::string> personal_token_refusal(std::span<const std::string> c
 CreatedToken create_personal_token(db::Connection& conn, std::string_view owner_id,
                                    const PersonalTokenRequest& request,
                                    std::span<const std::string> caller_scopes, int64_t now_ms);
+
+// The rule for app tokens: the same as for PATs, except that tokens:write may be passed on when
+// the caller holds it (the app was granted it).
+std::optional<std::string> app_token_refusal(std::span<const std::string> caller_scopes,
+                                             std::span<const std::string> requested);
+
+// Checks the request and stores a token of `app_id` for the owner. Throws Error
+// TOKEN_CREATE_ERROR (400) with app_token_refusal's message.
+CreatedToken create_app_token(db::Connection& conn, std::string_view owner_id,
+                              std::string_view app_id, const PersonalTokenRequest& request,
+                              std::span<const std::string> caller_scopes, int64_t now_ms);
 
 // The token id named by apiTokenRevoke's argument, which may be the id, the full token, or
 // "Bearer <token>": the first kIdLength characters of the token part.
