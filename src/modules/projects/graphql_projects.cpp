@@ -256,7 +256,6 @@ void bind_queries(graphql::Schema& schema) {
     projects::UserProjectsQuery query;
     query.user_id = req.caller.user_id;
     query.limit = opt_int(ctx.args, "limit").value_or(25);
-    projects::check_page_limit(query.limit, 50);
     if (auto cursor = opt_string(ctx.args, "cursor"))
       query.after = projects::decode_cursor(*cursor);
     if (auto search = opt_string(ctx.args, "query")) query.search = search;
