@@ -8,6 +8,7 @@
 #include "modules/auth/auth_module.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
+#include "modules/projects/graphql_support.h"
 #include "modules/users/identity_graphql.h"
 
 namespace stipple::app {
@@ -40,6 +41,7 @@ void register_modules(Services& s) {
   objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
   s.graphql.add(identity_graphql::binder(identity.validator));
+  s.graphql.add(core_graphql::bind_core);
 
   // Last: the GraphQL API, once every module has added its resolvers.
   s.graphql.install(s.server);
