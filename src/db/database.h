@@ -182,6 +182,10 @@ class Database {
   //
   // Written with async_initiate and plain handlers rather than a capturing coroutine lambda:
   // GCC 12 destroys the captures of such lambdas twice when they are handed to co_spawn.
+  //
+  // Callers: GCC 12 also destroys twice a temporary with a non-trivial destructor that lives in
+  // a co_await expression. Never pass a lambda that captures strings or containers by value as
+  // a temporary: capture by reference, or name the lambda and pass std::ref(lambda).
   template <typename F, typename R = std::invoke_result_t<F&, Connection&>>
   boost::asio::awaitable<R> run(F work) {
     if constexpr (std::is_void_v<R>) {

@@ -245,13 +245,15 @@ void install_directive_checks(graphql::Schema& schema) {
         const std::string project_id = parent_id(ctx);
         std::string role;
         if (caller.authenticated && !project_id.empty()) {
-          const std::string user_id = caller.user_id;
-          role = co_await request.database->run([project_id, user_id](db::Connection& c) {
+          // A named lambda passed by reference: see Database::run on GCC 12 and temporaries.
+          const std::string& user_id = caller.user_id;
+          auto lookup = [&project_id, &user_id](db::Connection& c) {
             const auto r =
                 c.query("SELECT role FROM project_acl WHERE user_id = $1 AND project_id = $2",
                         {std::string_view(user_id), std::string_view(project_id)});
             return r.empty() ? std::string() : r[0].text(0);
-          });
+          };
+          role = co_await request.database->run(std::ref(lookup));
         }
         if (project_role_weight_upstream(role) < project_role_weight_upstream(stream_role)) {
           throw graphql::Error("You do not have the required stream role", "FORBIDDEN");
