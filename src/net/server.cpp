@@ -32,6 +32,10 @@ namespace {
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kStreamChunk = 64 * 1024;
 constexpr std::size_t kGzipMinimum = 1024;  // smaller bodies are not worth compressing
+// Whole responses are small and compressed once; streams carry whole models, where deflate's
+// fastest level keeps the CPU from capping download throughput.
+constexpr int kGzipLevelWhole = 6;
+constexpr int kGzipLevelStream = 1;
 constexpr std::string_view kCorsMethods = "GET,HEAD,PUT,PATCH,POST,DELETE";
 
 bool is_compressible(std::string_view content_type) {
@@ -61,9 +65,9 @@ std::string json_error(std::string_view message, std::string_view code) {
 
 class GzipStream {
  public:
-  GzipStream() {
+  explicit GzipStream(int level) {
     // windowBits 15 + 16 selects the gzip wrapper.
-    if (deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
       throw internal_error("zlib initialisation failed");
     }
   }
@@ -92,7 +96,7 @@ class GzipStream {
 };
 
 std::string gzip_compress(std::string_view data) {
-  GzipStream gz;
+  GzipStream gz(kGzipLevelWhole);
   std::string out;
   out.reserve(data.size() / 4 + 64);
   gz.feed(data, out, true);
@@ -515,7 +519,7 @@ asio::awaitable<void> Exchange::begin_stream(http::status status, std::string_vi
   res.set(http::field::content_type, content_type);
   if (gzip) {
     res.set(http::field::content_encoding, "gzip");
-    gzip_ = std::make_unique<GzipStream>();
+    gzip_ = std::make_unique<GzipStream>(kGzipLevelStream);
   }
   res.chunked(true);
   res.keep_alive(keep_alive_);
