@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -11,9 +12,21 @@
 namespace stipple {
 namespace {
 
+// Settings the test environment may carry (scripts/test exports RATELIMITER_ENABLED=false); each
+// test starts from none of them so that defaults are what is tested.
+void clear_setting_environment() {
+  for (const char* name :
+       {"PORT", "BIND_ADDRESS", "CANONICAL_URL", "FRONTEND_ORIGIN", "RATELIMITER_ENABLED",
+        "MAX_REQUEST_BODY_SIZE_MB", "SHUTDOWN_TIMEOUT_SECONDS", "POSTGRES_URL", "REDIS_URL",
+        "LOG_LEVEL", "LOG_FORMAT", "STIPPLE_DATA_DIR", "SESSION_SECRET"}) {
+    unsetenv(name);
+  }
+}
+
 // Parses `args` as `stipple serve` would and finalises the result.
 Config parse(std::vector<std::string> args, std::string level = "info",
              std::string format = "auto") {
+  clear_setting_environment();
   CLI::App app;
   Config config;
   std::string level_text = level;
