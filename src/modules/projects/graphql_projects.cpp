@@ -692,6 +692,7 @@ void bind_core(graphql::Schema& schema) {
   bind_projects(schema);
   bind_models(schema);
   bind_versions(schema);
+  bind_objects(schema);
 }
 
 }  // namespace stipple::core_graphql

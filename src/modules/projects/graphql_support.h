@@ -85,7 +85,8 @@ asio::awaitable<projects::ProjectWithRole> readable_project(graphql::ResolveCont
 void bind_projects(graphql::Schema& schema);
 void bind_models(graphql::Schema& schema);
 void bind_versions(graphql::Schema& schema);
-// All three.
+void bind_objects(graphql::Schema& schema);
+// All of them.
 void bind_core(graphql::Schema& schema);
 
 }  // namespace stipple::core_graphql
