@@ -1,5 +1,6 @@
 // The types and directives every schema has, as graphql-js defines them (their descriptions are
-// what introspection shows).
+// what introspection shows). Description lines are kept whole, past 100 columns: introspection must
+// return them byte for byte as graphql-js does, and splitting a raw string would hide that.
 #pragma once
 
 namespace stipple::graphql::detail {

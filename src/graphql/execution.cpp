@@ -317,7 +317,6 @@ Execution::Result Execution::execute_fields_sync(const Type& type, const json::v
 Execution::Result Execution::complete_value_sync(const Type* type, const FieldDef& field,
                                                  const FieldNodes& nodes, const json::value& value,
                                                  const PathNode* path) {
-  if (type->named()->is_leaf()) return complete_leaf(type, field, nodes, value, path);
   if (type->is_non_null()) {
     Result r = complete_value_sync(type->of_type, field, nodes, value, path);
     if (r && r->is_null()) {
@@ -347,6 +346,14 @@ Execution::Result Execution::complete_value_sync(const Type* type, const FieldDe
       out.push_back(std::move(*r));
     }
     return json::value(std::move(out));
+  }
+  if (type->is_leaf()) {
+    try {
+      return serialize_leaf(*type, value);
+    } catch (...) {
+      record(std::current_exception(), nodes, path);
+      return std::nullopt;
+    }
   }
   const Type* object_type = type;
   if (type->is_abstract()) {
@@ -497,48 +504,6 @@ asio::awaitable<Execution::Result> Execution::execute_field(const Type& parent_t
   Result r = co_await complete_value(field.type, field, nodes, value, path);
   if (!r && !field.type->is_non_null()) co_return json::value(nullptr);
   co_return r;
-}
-
-Execution::Result Execution::complete_leaf(const Type* type, const FieldDef& field,
-                                           const FieldNodes& nodes, const json::value& value,
-                                           const PathNode* path) {
-  if (type->is_non_null()) {
-    Result r = complete_leaf(type->of_type, field, nodes, value, path);
-    if (r && r->is_null()) {
-      record("Cannot return null for non-nullable field " + field_label(field) + ".",
-             kInternalServerError, nodes, path);
-      return std::nullopt;
-    }
-    return r;
-  }
-  if (value.is_null()) return json::value(nullptr);
-  if (type->kind == TypeKind::kList) {
-    if (!value.is_array()) {
-      record("Expected Iterable, but did not find one for field \"" + field_label(field) + "\".",
-             kInternalServerError, nodes, path);
-      return std::nullopt;
-    }
-    json::array out;
-    const auto& items = value.get_array();
-    out.reserve(items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
-      const PathNode step{path, {}, i, true};
-      Result r = complete_leaf(type->of_type, field, nodes, items[i], &step);
-      if (!r) {
-        // A failed item is null when its type allows, else the list fails.
-        if (type->of_type->is_non_null()) return std::nullopt;
-        r = json::value(nullptr);
-      }
-      out.push_back(std::move(*r));
-    }
-    return json::value(std::move(out));
-  }
-  try {
-    return serialize_leaf(*type, value);
-  } catch (...) {
-    record(std::current_exception(), nodes, path);
-    return std::nullopt;
-  }
 }
 
 asio::awaitable<Execution::Result> Execution::complete_value(const Type* type,

@@ -84,8 +84,6 @@ class Execution {
   Result execute_fields_sync(const Type& type, const json::value& parent,
                              const GroupedFields& fields, const PathNode* path);
   const GroupedFields& subfields(const Type& object_type, const FieldNodes& nodes);
-  Result complete_leaf(const Type* type, const FieldDef& field, const FieldNodes& nodes,
-                       const json::value& value, const PathNode* path);
   const Type* resolve_abstract(const Type& abstract, const FieldDef& field,
                                const json::value& value, const FieldNodes& nodes,
                                const PathNode* path);

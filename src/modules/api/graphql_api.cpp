@@ -94,6 +94,13 @@ graphql::Request parse_operation(const json::value& item, bool from_get) {
   return request;
 }
 
+// Apollo's status for what ran: 429 when rate limited, 400 when an operation could not be
+// executed (parse, validation, variables, operation selection), 200 otherwise.
+status response_status(bool rate_limited, bool failed_before_execution) {
+  if (rate_limited) return status::too_many_requests;
+  return failed_before_execution ? status::bad_request : status::ok;
+}
+
 bool has_code(const graphql::Response& response, std::string_view code) {
   return std::any_of(response.errors.begin(), response.errors.end(),
                      [&](const graphql::GraphQLError& e) { return e.code() == code; });
@@ -361,9 +368,7 @@ asio::awaitable<void> GraphqlApi::handle_post(Exchange& ex) {
     }
   }
 
-  const status code = rate_limited ? status::too_many_requests
-                      : any_failed ? status::bad_request
-                                   : status::ok;
+  const status code = response_status(rate_limited, any_failed);
   if (batch) {
     ex.respond_json(code, results);
   } else {
@@ -407,9 +412,8 @@ asio::awaitable<void> GraphqlApi::handle_get(Exchange& ex) {
     }
     const auto context = make_context(auth::caller(ex), ex.request_id());
     auto response = co_await executor_->execute(request, context);
-    const status code = has_code(response, "RATE_LIMIT_ERROR") ? status::too_many_requests
-                        : response.failed_before_execution()   ? status::bad_request
-                                                               : status::ok;
+    const status code =
+        response_status(has_code(response, "RATE_LIMIT_ERROR"), response.failed_before_execution());
     ex.respond_json(code, response.to_json());
   } catch (const RequestFailure& failure) {
     ex.respond_json(failure.http_status, request_error(failure.message));

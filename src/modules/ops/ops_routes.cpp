@@ -43,6 +43,18 @@ json::object health_details(const OpsDeps& deps, bool alive) {
   return details;
 }
 
+// One round trip on a pooled connection; false when the database cannot be reached.
+asio::awaitable<bool> database_alive(db::Database& database) {
+  try {
+    co_return co_await database.run([](db::Connection& c) {
+      c.query("SELECT 1");
+      return true;
+    });
+  } catch (const std::exception&) {
+    co_return false;
+  }
+}
+
 }  // namespace
 
 void register_routes(const OpsDeps& deps) {
@@ -61,30 +73,14 @@ void register_routes(const OpsDeps& deps) {
 
   // Liveness: the process works and reaches its database.
   server.get("/liveness", [deps](Exchange& ex) -> asio::awaitable<void> {
-    bool alive = false;
-    try {
-      alive = co_await deps.database.run([](db::Connection& c) {
-        c.query("SELECT 1");
-        return true;
-      });
-    } catch (const std::exception&) {
-      alive = false;
-    }
+    const bool alive = co_await database_alive(deps.database);
     json::object body{{"status", alive ? "ok" : "error"}, {"details", health_details(deps, alive)}};
     ex.respond_json(alive ? status::ok : status::internal_server_error, body);
   });
 
   // Readiness: also fails while shutting down, so load balancers stop sending traffic.
   server.get("/readiness", [deps](Exchange& ex) -> asio::awaitable<void> {
-    bool alive = false;
-    try {
-      alive = co_await deps.database.run([](db::Connection& c) {
-        c.query("SELECT 1");
-        return true;
-      });
-    } catch (const std::exception&) {
-      alive = false;
-    }
+    const bool alive = co_await database_alive(deps.database);
     const bool ready = alive && !deps.server.draining();
     json::object body{{"status", ready ? "ok" : "error"}, {"details", health_details(deps, alive)}};
     if (deps.server.draining()) body["error"] = "shutting down";
