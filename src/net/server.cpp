@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -131,6 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                       std::string_view request_id);
   asio::awaitable<void> finish_response(Exchange& ex, bool keep_alive);
   void apply_common_headers(http::response<http::string_body>& res, std::string_view request_id);
+  asio::awaitable<void> linger();
 
   Server& server_;
   beast::tcp_stream stream_;
@@ -138,7 +140,24 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::buffer_body>> stream_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
   bool busy_ = false;
+  bool unread_body_ = false;  // a response went out before the request body was read
 };
+
+// Reads and drops what the client still sends after an early answer (a 413, a handler that
+// refused the body), for a bounded time and size. Closing with unread data makes the kernel send
+// a reset, and the client would lose the response it has not read yet.
+asio::awaitable<void> Session::linger() {
+  constexpr auto kLingerTime = std::chrono::seconds(2);
+  constexpr std::size_t kLingerBytes = 256u << 20;
+  stream_.expires_after(kLingerTime);
+  std::array<char, 64 * 1024> scratch;
+  std::size_t dropped = 0;
+  while (dropped < kLingerBytes) {
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(scratch), kTuple);
+    if (ec) break;
+    dropped += n;
+  }
+}
 
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
@@ -183,6 +202,7 @@ asio::awaitable<void> Session::run() {
 
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (unread_body_) co_await linger();
   stream_.socket().close(ec);
   server_.forget(this);
 }
@@ -291,6 +311,7 @@ asio::awaitable<bool> Session::handle(http::request_parser<http::empty_body>& he
             co_await http::async_read(stream_, buffer_, *body_parser_, kTuple);
       }
       if (ec == http::error::body_limit) {
+        unread_body_ = true;
         co_await answer_simple(
             http::status::payload_too_large,
             json_error("Request body is larger than the limit of " + describe_size(limit),
@@ -366,7 +387,10 @@ asio::awaitable<bool> Session::handle(http::request_parser<http::empty_body>& he
 
   // A streamed request body the handler did not consume makes the connection unusable.
   bool keep_alive = client_keep_alive && !server_.draining();
-  if (!ex.body_done_) keep_alive = false;
+  if (!ex.body_done_) {
+    keep_alive = false;
+    unread_body_ = true;
+  }
 
   if (ex.streaming()) {
     if (!ex.stream_ended_) keep_alive = false;  // a handler that forgot to end its stream

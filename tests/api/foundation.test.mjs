@@ -115,6 +115,14 @@ for (const backend of backends()) {
       assert.equal(body.error.message, 'Request body is larger than the limit of 1 MB')
     })
 
+    it('lets the client read the 413 even while it is still sending a much larger body', async () => {
+      // The server answers early and must drain the rest, or the client sees a reset instead.
+      const huge = Buffer.alloc(8 * 1024 * 1024, 'a')
+      const res = await request(server.url + '/api/_test/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge })
+      assert.equal(res.status, 413)
+      assert.equal(JSON.parse(res.body).error.code, 'PAYLOAD_TOO_LARGE')
+    })
+
     it('accepts a body at the limit', async () => {
       const ok = Buffer.alloc(1024 * 1024, 'a')
       const res = await request(server.url + '/api/_test/echo', { method: 'POST', body: ok })
