@@ -9,6 +9,10 @@
 #include "net/metrics.h"
 #include "net/server.h"
 
+namespace stipple::events {
+class EventBus;
+}
+
 namespace stipple::app {
 
 // Opens the database the configuration names (PostgreSQL or SQLite in the data dir).
@@ -27,6 +31,7 @@ struct Services {
   net::Metrics& metrics;
   db::Database& database;
   api::GraphqlApi& graphql;  // modules add their resolvers; installed after every module
+  events::EventBus& events;  // live updates: in process, or Redis pub/sub with REDIS_URL
 };
 void register_modules(Services& services);
 

@@ -5,7 +5,11 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "db/migrations.h"
+#include "modules/api/graphql_ws.h"
 #include "modules/auth/auth_module.h"
+#include "modules/auth/middleware.h"
+#include "modules/events/event_bus.h"
+#include "modules/live/live.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
 #include "modules/projects/graphql_support.h"
@@ -40,11 +44,24 @@ void register_modules(Services& s) {
                                     !s.config.redis_url.empty()});
   objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
+  if (s.config.test_routes) live::register_test_routes(s.server, s.events);
   s.graphql.add(identity_graphql::binder(identity.validator));
   s.graphql.add(core_graphql::bind_core);
+  s.graphql.add(live::bind);
+  s.graphql.use_event_bus(s.events);
+  live::add_sources(s.graphql.subscription_sources(), s.events, s.database);
 
-  // Last: the GraphQL API, once every module has added its resolvers.
+  // Last: the GraphQL API, once every module has added its resolvers, over HTTP and WebSocket.
   s.graphql.install(s.server);
+  auto validator = identity.validator;
+  auto& database = s.database;
+  api::install_websocket(
+      s.server, s.graphql,
+      [validator, &database](std::string token) {
+        return auth::authenticate(*validator, database, std::move(token));
+      },
+      api::WebSocketOptions{std::chrono::milliseconds(s.config.ws_keepalive_ms),
+                            std::chrono::milliseconds(s.config.ws_init_timeout_ms)});
 }
 
 int serve(const Config& config) {
@@ -61,7 +78,9 @@ int serve(const Config& config) {
   net::Server server(options, metrics);
 
   api::GraphqlApi graphql(config, *database);
-  Services services{config, server, metrics, *database, graphql};
+  auto events = config.redis_url.empty() ? events::make_local_bus()
+                                         : events::make_redis_bus(config.redis_url);
+  Services services{config, server, metrics, *database, graphql, *events};
   register_modules(services);
 
   const uint16_t port = server.listen();

@@ -155,6 +155,10 @@ void add_config_options(CLI::App& app, Config& c, std::string& log_level_text,
   setting(app, "--max-batch-size", "MAX_BATCH_SIZE", c.max_batch_size,
           "Largest batch of the legacy objectCreate mutation");
 
+  setting(app, "--ws-keepalive-ms", "STIPPLE_WS_KEEPALIVE_MS", c.ws_keepalive_ms,
+          "Interval of keep-alive messages on GraphQL subscription sockets");
+  setting(app, "--ws-init-timeout-ms", "STIPPLE_WS_INIT_TIMEOUT_MS", c.ws_init_timeout_ms,
+          "How long a graphql-transport-ws socket may wait before connection_init");
   bool_setting(app, "--ratelimiter-enabled", "RATELIMITER_ENABLED", c.ratelimiter_enabled,
                "Enforce request rate limits");
   setting(app, "--server-version", "SPECKLE_SERVER_VERSION", c.server_version,

@@ -47,8 +47,10 @@ struct Config {
 
   // Behaviour
   bool ratelimiter_enabled = true;
-  std::string server_version;  // SPECKLE_SERVER_VERSION; defaults to Stipple's version
-  bool test_routes = false;    // STIPPLE_ENABLE_TEST_ROUTES: routes the black-box tests use
+  int ws_keepalive_ms = 30000;    // legacy graphql-ws `ka` interval
+  int ws_init_timeout_ms = 3000;  // graphql-transport-ws: connection_init must arrive by then
+  std::string server_version;     // SPECKLE_SERVER_VERSION; defaults to Stipple's version
+  bool test_routes = false;       // STIPPLE_ENABLE_TEST_ROUTES: routes the black-box tests use
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::automatic;
 

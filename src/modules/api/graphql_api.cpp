@@ -194,55 +194,74 @@ std::string parent_id(const graphql::ResolveContext& ctx) {
   return {};
 }
 
+// What a field's directives demand of its caller.
+struct FieldRules {
+  std::vector<std::string> scopes;
+  std::string server_role;
+  std::string stream_role;
+  bool owner_only = false;
+};
+
+FieldRules rules_of(const graphql::FieldDef& field) {
+  FieldRules rules;
+  if (const auto* d = field.directive("hasScope")) {
+    rules.scopes.emplace_back(d->arguments.at("scope").as_string());
+  }
+  if (const auto* d = field.directive("hasScopes")) {
+    for (const auto& s : d->arguments.at("scopes").as_array()) {
+      if (s.is_string()) rules.scopes.emplace_back(s.as_string());
+    }
+  }
+  if (const auto* d = field.directive("hasServerRole")) {
+    rules.server_role = role_from_enum(d->arguments.at("role").as_string());
+  }
+  if (const auto* d = field.directive("hasStreamRole")) {
+    rules.stream_role = role_from_enum(d->arguments.at("role").as_string());
+  }
+  rules.owner_only = field.directive("isOwner") != nullptr;
+  return rules;
+}
+
+// The checks that need nothing but the caller: server role, then scopes.
+void check_caller(const FieldRules& rules, const auth::AuthContext& caller) {
+  // Server role: authentication first, then the weight; admins pass.
+  if (!rules.server_role.empty()) {
+    if (!caller.authenticated) {
+      throw graphql::Error("Must provide an auth token", "UNAUTHORIZED");
+    }
+    if (server_role_weight(caller.server_role) < server_role_weight(rules.server_role)) {
+      throw graphql::Error("You do not have the required server role", "FORBIDDEN");
+    }
+  }
+
+  // Scopes are only checked when a token was presented.
+  if (caller.authenticated) {
+    for (const auto& scope : rules.scopes) {
+      if (!caller.has_scope(scope)) {
+        throw graphql::Error("Your auth token does not have the required scope: " + scope,
+                             "FORBIDDEN");
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void check_field_access(const graphql::FieldDef& field, const auth::AuthContext& caller) {
+  check_caller(rules_of(field), caller);
+}
 
 void install_directive_checks(graphql::Schema& schema) {
   schema.wrap([](const graphql::FieldDef& field, graphql::Resolver next) -> graphql::Resolver {
-    std::vector<std::string> scopes;
-    if (const auto* d = field.directive("hasScope")) {
-      scopes.emplace_back(d->arguments.at("scope").as_string());
-    }
-    if (const auto* d = field.directive("hasScopes")) {
-      for (const auto& s : d->arguments.at("scopes").as_array()) {
-        if (s.is_string()) scopes.emplace_back(s.as_string());
-      }
-    }
-    std::string server_role;
-    if (const auto* d = field.directive("hasServerRole")) {
-      server_role = role_from_enum(d->arguments.at("role").as_string());
-    }
-    std::string stream_role;
-    if (const auto* d = field.directive("hasStreamRole")) {
-      stream_role = role_from_enum(d->arguments.at("role").as_string());
-    }
-    const bool owner_only = field.directive("isOwner") != nullptr;
-
     // Every field is wrapped, so that a stipple::Error thrown anywhere below becomes a GraphQL
     // error with its code.
-    return [next, scopes, server_role, stream_role,
-            owner_only](graphql::ResolveContext& ctx) -> asio::awaitable<json::value> {
+    return [next,
+            rules = rules_of(field)](graphql::ResolveContext& ctx) -> asio::awaitable<json::value> {
       auto& request = ctx.user<RequestContext>();
       const auto& caller = request.caller;
-
-      // Server role: authentication first, then the weight; admins pass.
-      if (!server_role.empty()) {
-        if (!caller.authenticated) {
-          throw graphql::Error("Must provide an auth token", "UNAUTHORIZED");
-        }
-        if (server_role_weight(caller.server_role) < server_role_weight(server_role)) {
-          throw graphql::Error("You do not have the required server role", "FORBIDDEN");
-        }
-      }
-
-      // Scopes are only checked when a token was presented.
-      if (caller.authenticated) {
-        for (const auto& scope : scopes) {
-          if (!caller.has_scope(scope)) {
-            throw graphql::Error("Your auth token does not have the required scope: " + scope,
-                                 "FORBIDDEN");
-          }
-        }
-      }
+      check_caller(rules, caller);
+      const bool owner_only = rules.owner_only;
+      const std::string& stream_role = rules.stream_role;
 
       if (owner_only && (!caller.authenticated || parent_id(ctx) != caller.user_id)) {
         throw graphql::Error("You are not authorized to access this resource.", "FORBIDDEN");
@@ -288,6 +307,7 @@ RequestContext GraphqlApi::make_context(const auth::AuthContext& caller,
   context.database = &database_;
   context.config = &config_;
   context.request_id = std::move(request_id);
+  context.events = events_;
   return context;
 }
 

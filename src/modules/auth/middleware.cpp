@@ -83,6 +83,26 @@ std::string client_address(Exchange& ex) {
   return ex.remote_address();
 }
 
+asio::awaitable<std::optional<AuthContext>> authenticate(TokenValidator& validator,
+                                                         db::Database& database,
+                                                         std::string token) {
+  // Most requests of an active client are answered from memory.
+  AuthContext context;
+  switch (validator.check_cached(token, context)) {
+    case TokenValidator::Cached::valid:
+      co_return context;
+    case TokenValidator::Cached::invalid:
+      co_return std::nullopt;
+    case TokenValidator::Cached::unknown:
+      break;
+  }
+  // References are safe to capture: this coroutine frame outlives the database call.
+  auto check = [&validator, &token](db::Connection& conn) {
+    return validator.validate(conn, token);
+  };
+  co_return co_await database.run(std::ref(check));
+}
+
 net::Middleware token_middleware(std::shared_ptr<TokenValidator> validator,
                                  db::Database& database) {
   return [validator, &database](Exchange& ex) -> asio::awaitable<bool> {
@@ -90,24 +110,7 @@ net::Middleware token_middleware(std::shared_ptr<TokenValidator> validator,
                                        ex.header(net::http::field::cookie), ex.query("embedToken"));
     if (!token) co_return true;
 
-    // Most requests of an active client are answered from memory.
-    AuthContext context;
-    switch (validator->check_cached(*token, context)) {
-      case TokenValidator::Cached::valid:
-        set_caller(ex, std::move(context));
-        co_return true;
-      case TokenValidator::Cached::invalid:
-        reject_invalid_token(ex);
-        co_return false;
-      case TokenValidator::Cached::unknown:
-        break;
-    }
-
-    // References are safe to capture: this coroutine frame outlives the database call.
-    const std::string& presented = *token;
-    TokenValidator& checker = *validator;
-    auto validated = co_await database.run(
-        [&checker, &presented](db::Connection& conn) { return checker.validate(conn, presented); });
+    auto validated = co_await authenticate(*validator, database, *token);
     if (!validated) {
       reject_invalid_token(ex);
       co_return false;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "modules/auth/context.h"
 #include "net/http.h"
 
 namespace stipple::db {
@@ -27,6 +28,12 @@ std::optional<std::string> presented_token(std::string_view authorization,
 
 // The value of cookie `name` in a Cookie header; empty when absent.
 std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
+
+// The caller a token stands for, from the validator's cache or the database; nullopt for a token
+// that is not valid. For transports that carry tokens elsewhere (WebSocket connection_init).
+boost::asio::awaitable<std::optional<AuthContext>> authenticate(TokenValidator& validator,
+                                                                db::Database& database,
+                                                                std::string token);
 
 // Fills the caller of every request; a presented token that is not valid (unknown, garbage,
 // revoked, expired) is answered 403 {"error":"Your token is not valid."} whatever the route.

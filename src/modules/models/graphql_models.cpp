@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "graphql/loader.h"
+#include "modules/live/live.h"
 #include "modules/models/model_repository.h"
 #include "modules/models/model_service.h"
 #include "modules/projects/graphql_support.h"
@@ -194,6 +195,13 @@ void bind_model_fields(graphql::Schema& schema) {
   });
 }
 
+// Tells live subscribers about a model that was created or changed (its JSON form).
+void announce_model(ResolveContext& ctx, std::string_view type, const json::value& model) {
+  const auto& m = model.as_object();
+  live::announce_model(request(ctx), type, std::string(m.at("projectId").as_string()),
+                       std::string(m.at("id").as_string()), model);
+}
+
 void bind_model_mutations(graphql::Schema& schema) {
   schema.resolve_sync("Mutation", "modelMutations",
                       [](ResolveContext&) -> json::value { return json::object{}; });
@@ -208,7 +216,9 @@ void bind_model_mutations(graphql::Schema& schema) {
         const auto work9 = [=](db::Connection& conn) -> json::value {
           return model_json(models::create_model(conn, caller, input, now));
         };
-        co_return co_await with_db(ctx, std::ref(work9));
+        auto model = co_await with_db(ctx, std::ref(work9));
+        announce_model(ctx, "CREATED", model);
+        co_return model;
       });
 
   schema.resolve(
@@ -222,7 +232,9 @@ void bind_model_mutations(graphql::Schema& schema) {
         const auto work10 = [=](db::Connection& conn) -> json::value {
           return model_json(models::update_model(conn, caller, changes, now));
         };
-        co_return co_await with_db(ctx, std::ref(work10));
+        auto model = co_await with_db(ctx, std::ref(work10));
+        announce_model(ctx, "UPDATED", model);
+        co_return model;
       });
 
   schema.resolve("ModelMutations", "delete",
@@ -235,6 +247,7 @@ void bind_model_mutations(graphql::Schema& schema) {
                      models::delete_model(conn, caller, project_id, id);
                    };
                    co_await request(ctx).database->run(std::ref(work11));
+                   live::announce_model(request(ctx), "DELETED", project_id, id, nullptr);
                    co_return true;
                  });
 }
@@ -285,9 +298,11 @@ void bind_legacy_branches(graphql::Schema& schema) {
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
         const auto work14 = [=](db::Connection& conn) -> json::value {
-          return json::value(models::create_branch(conn, caller, input, now).id);
+          return model_json(models::create_branch(conn, caller, input, now));
         };
-        co_return co_await with_db(ctx, std::ref(work14));
+        const auto model = co_await with_db(ctx, std::ref(work14));
+        announce_model(ctx, "CREATED", model);
+        co_return model.as_object().at("id");
       });
 
   schema.resolve(
@@ -298,10 +313,10 @@ void bind_legacy_branches(graphql::Schema& schema) {
                                      opt_string(b, "description")};
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
-        const auto work15 = [=](db::Connection& conn) {
-          models::update_model(conn, caller, changes, now);
+        const auto work15 = [=](db::Connection& conn) -> json::value {
+          return model_json(models::update_model(conn, caller, changes, now));
         };
-        co_await request(ctx).database->run(std::ref(work15));
+        announce_model(ctx, "UPDATED", co_await with_db(ctx, std::ref(work15)));
         co_return true;
       });
 
@@ -315,6 +330,7 @@ void bind_legacy_branches(graphql::Schema& schema) {
                      models::delete_model(conn, caller, project_id, id);
                    };
                    co_await request(ctx).database->run(std::ref(work16));
+                   live::announce_model(request(ctx), "DELETED", project_id, id, nullptr);
                    co_return true;
                  });
 }

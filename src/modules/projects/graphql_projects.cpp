@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "graphql/loader.h"
+#include "modules/live/live.h"
 #include "modules/models/model_repository.h"
 #include "modules/projects/graphql_support.h"
 #include "modules/projects/project_repository.h"
@@ -362,6 +363,19 @@ void bind_project_fields(graphql::Schema& schema) {
       });
 }
 
+std::string parent_string_of(const json::value& value, std::string_view key) {
+  return std::string(value.as_object().at(key).as_string());
+}
+
+// Tells live subscribers that projects are gone, and that the caller lost them.
+void announce_deleted(ResolveContext& ctx, const std::vector<std::string>& ids) {
+  auto& req = request(ctx);
+  for (const auto& id : ids) {
+    live::announce_project(req, "DELETED", id, nullptr);
+    live::announce_user_project(req, "REMOVED", req.caller.user_id, id);
+  }
+}
+
 void bind_project_mutations(graphql::Schema& schema) {
   const auto empty = [](ResolveContext&) -> json::value { return json::object{}; };
   schema.resolve_sync("Mutation", "projectMutations", empty);
@@ -379,7 +393,11 @@ void bind_project_mutations(graphql::Schema& schema) {
                    const auto work7 = [input, now](db::Connection& c, const auto& caller) {
                      return projects::create_project(c, caller, input, now);
                    };
-                   co_return co_await project_result(ctx, std::ref(work7));
+                   auto project = co_await project_result(ctx, std::ref(work7));
+                   auto& req = request(ctx);
+                   live::announce_user_project(req, "ADDED", req.caller.user_id,
+                                               parent_string_of(project, "id"));
+                   co_return project;
                  });
 
   schema.resolve(
@@ -392,7 +410,9 @@ void bind_project_mutations(graphql::Schema& schema) {
         const auto work8 = [changes, now](db::Connection& c, const auto& caller) {
           return projects::update_project(c, caller, changes, now);
         };
-        co_return co_await project_result(ctx, std::ref(work8));
+        auto project = co_await project_result(ctx, std::ref(work8));
+        live::announce_project(request(ctx), "UPDATED", changes.id, u);
+        co_return project;
       });
 
   schema.resolve("ProjectMutations", "delete",
@@ -403,6 +423,7 @@ void bind_project_mutations(graphql::Schema& schema) {
                      projects::delete_project(c, caller, id);
                    };
                    co_await request(ctx).database->run(std::ref(work9));
+                   announce_deleted(ctx, {id});
                    co_return true;
                  });
 
@@ -414,6 +435,7 @@ void bind_project_mutations(graphql::Schema& schema) {
                      projects::batch_delete_projects(c, caller, ids);
                    };
                    co_await request(ctx).database->run(std::ref(work10));
+                   announce_deleted(ctx, ids);
                    co_return true;
                  });
 
@@ -426,7 +448,9 @@ void bind_project_mutations(graphql::Schema& schema) {
         const auto work11 = [project_id, user_id, role](db::Connection& c, const auto& caller) {
           return projects::update_role(c, caller, project_id, user_id, role);
         };
-        co_return co_await project_result(ctx, std::ref(work11));
+        auto project = co_await project_result(ctx, std::ref(work11));
+        live::announce_user_project(request(ctx), role ? "ADDED" : "REMOVED", user_id, project_id);
+        co_return project;
       });
 
   schema.resolve("ProjectMutations", "leave",
@@ -437,6 +461,7 @@ void bind_project_mutations(graphql::Schema& schema) {
                      projects::leave_project(c, caller, id);
                    };
                    co_await request(ctx).database->run(std::ref(work12));
+                   live::announce_user_project(request(ctx), "REMOVED", caller.user_id, id);
                    co_return true;
                  });
 
@@ -465,6 +490,9 @@ void bind_project_mutations(graphql::Schema& schema) {
                      projects::use_invite(c, caller, project_id, token, accept);
                    };
                    co_await request(ctx).database->run(std::ref(work14));
+                   if (accept) {
+                     live::announce_user_project(request(ctx), "ADDED", caller.user_id, project_id);
+                   }
                    co_return true;
                  });
 
@@ -493,7 +521,10 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                    const auto work16 = [=](db::Connection& c) -> json::value {
                      return json::value(projects::create_project(c, caller, input, now).id);
                    };
-                   co_return co_await request(ctx).database->run(std::ref(work16));
+                   auto id = co_await request(ctx).database->run(std::ref(work16));
+                   live::announce_user_project(request(ctx), "ADDED", caller.user_id,
+                                               std::string(id.as_string()));
+                   co_return id;
                  });
 
   schema.resolve(
@@ -511,6 +542,7 @@ void bind_legacy_mutations(graphql::Schema& schema) {
           projects::update_project(c, caller, changes, now);
         };
         co_await request(ctx).database->run(std::ref(work17));
+        live::announce_project(request(ctx), "UPDATED", changes.id, s);
         co_return true;
       });
 
@@ -522,6 +554,7 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                      projects::delete_project(c, caller, id);
                    };
                    co_await request(ctx).database->run(std::ref(work18));
+                   announce_deleted(ctx, {id});
                    co_return true;
                  });
 
@@ -533,6 +566,7 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                      projects::batch_delete_projects(c, caller, ids);
                    };
                    co_await request(ctx).database->run(std::ref(work19));
+                   announce_deleted(ctx, ids);
                    co_return true;
                  });
 
@@ -544,6 +578,7 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                      projects::leave_project(c, caller, id);
                    };
                    co_await request(ctx).database->run(std::ref(work20));
+                   live::announce_user_project(request(ctx), "REMOVED", caller.user_id, id);
                    co_return true;
                  });
 }

@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "graphql/loader.h"
+#include "modules/live/live.h"
 #include "modules/models/model_repository.h"
 #include "modules/models/model_service.h"
 #include "modules/projects/graphql_support.h"
@@ -189,6 +190,35 @@ void bind_version_fields(graphql::Schema& schema) {
   });
 }
 
+// Tells live subscribers about a version that was created or changed (its JSON form).
+void announce_version(ResolveContext& ctx, std::string_view type, const json::value& version) {
+  const auto& v = version.as_object();
+  live::announce_version(request(ctx), type, std::string(v.at("_projectId").as_string()),
+                         std::string(v.at("_modelId").as_string()),
+                         std::string(v.at("id").as_string()), version);
+}
+
+// The model of each version about to be deleted, by version id; unknown ids are left out (the
+// deletion reports them).
+std::vector<std::pair<std::string, std::string>> models_of(db::Connection& conn,
+                                                           const std::string& project_id,
+                                                           const std::vector<std::string>& ids) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& id : ids) {
+    if (const auto version = versions::find_version(conn, project_id, id)) {
+      out.emplace_back(id, version->model_id);
+    }
+  }
+  return out;
+}
+
+void announce_deleted(ResolveContext& ctx, const std::string& project_id,
+                      const std::vector<std::pair<std::string, std::string>>& deleted) {
+  for (const auto& [id, model_id] : deleted) {
+    live::announce_version(request(ctx), "DELETED", project_id, model_id, id, nullptr);
+  }
+}
+
 void bind_version_mutations(graphql::Schema& schema) {
   schema.resolve_sync("Mutation", "versionMutations",
                       [](ResolveContext&) -> json::value { return json::object{}; });
@@ -208,7 +238,9 @@ void bind_version_mutations(graphql::Schema& schema) {
         const auto work6 = [=](db::Connection& conn) -> json::value {
           return version_json(versions::create_version(conn, caller, input, now));
         };
-        co_return co_await with_db(ctx, std::ref(work6));
+        auto version = co_await with_db(ctx, std::ref(work6));
+        announce_version(ctx, "CREATED", version);
+        co_return version;
       });
 
   schema.resolve(
@@ -221,7 +253,9 @@ void bind_version_mutations(graphql::Schema& schema) {
         const auto work7 = [=](db::Connection& conn) -> json::value {
           return version_json(versions::update_version(conn, caller, project_id, id, message));
         };
-        co_return co_await with_db(ctx, std::ref(work7));
+        auto version = co_await with_db(ctx, std::ref(work7));
+        announce_version(ctx, "UPDATED", version);
+        co_return version;
       });
 
   schema.resolve(
@@ -235,7 +269,12 @@ void bind_version_mutations(graphql::Schema& schema) {
         const auto work8 = [=](db::Connection& conn) -> json::value {
           return model_json(versions::move_versions(conn, caller, project_id, ids, target, now));
         };
-        co_return co_await with_db(ctx, std::ref(work8));
+        auto model = co_await with_db(ctx, std::ref(work8));
+        const std::string model_id(model.as_object().at("id").as_string());
+        for (const auto& id : ids) {
+          live::announce_version(request(ctx), "UPDATED", project_id, model_id, id, nullptr);
+        }
+        co_return model;
       });
 
   schema.resolve("VersionMutations", "delete",
@@ -245,9 +284,12 @@ void bind_version_mutations(graphql::Schema& schema) {
                    const auto ids = string_list(i, "versionIds");
                    const auto caller = request(ctx).caller;
                    const auto work9 = [=](db::Connection& conn) {
+                     auto models = models_of(conn, project_id, ids);
                      versions::delete_versions(conn, caller, project_id, ids);
+                     return models;
                    };
-                   co_await request(ctx).database->run(std::ref(work9));
+                   const auto deleted = co_await request(ctx).database->run(std::ref(work9));
+                   announce_deleted(ctx, project_id, deleted);
                    co_return true;
                  });
 
@@ -338,24 +380,26 @@ void bind_legacy_commits(graphql::Schema& schema) {
         const auto caller = request(ctx).caller;
         const auto now = now_ms();
         const auto work15 = [=](db::Connection& conn) -> json::value {
-          return json::value(versions::create_commit(conn, caller, input, now).id);
+          return version_json(versions::create_commit(conn, caller, input, now));
         };
-        co_return co_await with_db(ctx, std::ref(work15));
+        const auto version = co_await with_db(ctx, std::ref(work15));
+        announce_version(ctx, "CREATED", version);
+        co_return version.as_object().at("id");
       });
 
-  schema.resolve("Mutation", "commitUpdate",
-                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-                   const auto& c = object_arg(ctx, "commit");
-                   const std::string project_id(c.at("streamId").as_string());
-                   const std::string id(c.at("id").as_string());
-                   const auto message = opt_string(c, "message");
-                   const auto caller = request(ctx).caller;
-                   const auto work16 = [=](db::Connection& conn) {
-                     versions::update_version(conn, caller, project_id, id, message);
-                   };
-                   co_await request(ctx).database->run(std::ref(work16));
-                   co_return true;
-                 });
+  schema.resolve(
+      "Mutation", "commitUpdate", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const auto& c = object_arg(ctx, "commit");
+        const std::string project_id(c.at("streamId").as_string());
+        const std::string id(c.at("id").as_string());
+        const auto message = opt_string(c, "message");
+        const auto caller = request(ctx).caller;
+        const auto work16 = [=](db::Connection& conn) -> json::value {
+          return version_json(versions::update_version(conn, caller, project_id, id, message));
+        };
+        announce_version(ctx, "UPDATED", co_await with_db(ctx, std::ref(work16)));
+        co_return true;
+      });
 
   schema.resolve("Mutation", "commitDelete",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -364,9 +408,12 @@ void bind_legacy_commits(graphql::Schema& schema) {
                    const std::string id(c.at("id").as_string());
                    const auto caller = request(ctx).caller;
                    const auto work17 = [=](db::Connection& conn) {
+                     auto models = models_of(conn, project_id, {id});
                      versions::delete_versions(conn, caller, project_id, {id});
+                     return models;
                    };
-                   co_await request(ctx).database->run(std::ref(work17));
+                   const auto deleted = co_await request(ctx).database->run(std::ref(work17));
+                   announce_deleted(ctx, project_id, deleted);
                    co_return true;
                  });
 
