@@ -1,6 +1,6 @@
 // GraphQL access to stored objects: `project.object(id)` and the legacy `stream.object(id)`,
-// and `Object.children`. The parent project of an object was already found readable by the
-// `project`/`stream` resolver.
+// `Object.children`, and the legacy `objectCreate` mutation. The parent project of an object was
+// already found readable by the `project`/`stream` resolver.
 #include <boost/json.hpp>
 #include <functional>
 #include <map>
@@ -8,8 +8,10 @@
 #include "db/database.h"
 #include "graphql/loader.h"
 #include "modules/objects/children_query.h"
+#include "modules/objects/object_create.h"
 #include "modules/objects/object_store.h"
 #include "modules/projects/graphql_support.h"
+#include "modules/projects/project_service.h"
 
 namespace stipple::core_graphql {
 namespace {
@@ -155,12 +157,42 @@ asio::awaitable<json::value> children_of_object(ResolveContext& ctx) {
   co_return page;
 }
 
+// --- objectCreate ---------------------------------------------------------------------------
+
+asio::awaitable<json::value> object_create(ResolveContext& ctx) {
+  const auto& input = object_arg(ctx, "objectInput");
+  const std::string project_id(input.at("streamId").as_string());
+  const json::array& sent = input.at("objects").as_array();
+  const std::size_t max_bytes = static_cast<std::size_t>(request(ctx).config->max_object_size_mb)
+                                << 20;
+  const auto caller = request(ctx).caller;
+  const auto now = now_ms();
+
+  const auto create = [&](db::Connection& conn) -> json::value {
+    // Who may write comes first, then every object is checked before any is stored; null
+    // entries are skipped.
+    const auto project = projects::load_project(conn, caller, project_id);
+    projects::require_role(caller, project, auth::kProjectContributor);
+    std::vector<objects::CreatedObject> prepared;
+    json::array ids;
+    for (const auto& element : sent) {
+      if (!element.is_object()) continue;
+      prepared.push_back(objects::prepare_created_object(element.get_object(), max_bytes));
+      ids.emplace_back(prepared.back().object.id);
+    }
+    objects::store_created_objects(conn, project_id, prepared, now);
+    return ids;
+  };
+  co_return co_await request(ctx).database->run(std::ref(create));
+}
+
 }  // namespace
 
 void bind_objects(graphql::Schema& schema) {
   schema.resolve("Project", "object", object_of_parent);
   schema.resolve("Stream", "object", object_of_parent);
   schema.resolve("Object", "children", children_of_object);
+  schema.resolve("Mutation", "objectCreate", object_create);
 }
 
 }  // namespace stipple::core_graphql

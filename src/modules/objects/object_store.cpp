@@ -257,6 +257,25 @@ void each_object(db::Connection& conn, std::string_view project_id,
                   [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
 }
 
+void store_created_objects(db::Connection& conn, std::string_view project_id,
+                           const std::vector<CreatedObject>& objects, int64_t now_ms) {
+  if (objects.empty()) return;
+  // Rows go in id order so that concurrent writers of overlapping objects cannot deadlock.
+  std::vector<const CreatedObject*> ordered;
+  for (const auto& o : objects) ordered.push_back(&o);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto* a, const auto* b) { return a->object.id < b->object.id; });
+  conn.transaction([&] {
+    for (const auto* o : ordered) {
+      conn.execute(
+          "INSERT INTO objects (project_id, id, speckle_type, total_children_count, data, "
+          "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, id) DO NOTHING",
+          {project_id, std::string_view(o->object.id), std::string_view(o->object.speckle_type),
+           o->total_children_count, std::string_view(o->object.data), now_ms});
+    }
+  });
+}
+
 void each_child(db::Connection& conn, std::string_view project_id, const ChildrenScan& scan,
                 const OnChild& on_child) {
   if (scan.parent_ids.empty()) return;

@@ -12,6 +12,7 @@
 
 #include "db/database.h"
 #include "modules/objects/children_query.h"
+#include "modules/objects/object_create.h"
 #include "modules/objects/upload.h"
 
 namespace stipple::objects {
@@ -43,6 +44,11 @@ void each_closure_object(db::Connection& conn, std::string_view project_id,
 // Hands the objects of `ids` the project has, in ascending id order, each once.
 void each_object(db::Connection& conn, std::string_view project_id,
                  std::span<const std::string> ids, const OnObject& on_row);
+
+// Stores objects of the legacy objectCreate mutation in one transaction; ids the project already
+// has are left as they are.
+void store_created_objects(db::Connection& conn, std::string_view project_id,
+                           const std::vector<CreatedObject>& objects, int64_t now_ms);
 
 // What each_child reads.
 struct ChildrenScan {
