@@ -87,6 +87,13 @@ TEST(JsonPaths, SelectBuildsNestedObjectsAndNullsForMissingPaths) {
   EXPECT_FALSE(select_paths(data, {"nope", "a.x"}));
 }
 
+TEST(JsonPaths, MissingPathsDoNotPadArraysWithoutBound) {
+  const auto data = json::parse(R"({"name":"n"})");
+  const auto selected = select_paths(data, {"name", "list[3]", "huge[999999999]"});
+  ASSERT_TRUE(selected);
+  EXPECT_EQ(json::serialize(*selected), R"({"name":"n","list":[null,null,null,null]})");
+}
+
 TEST(Filters, NumbersCompareWithNumbersOnly) {
   EXPECT_TRUE(passes_value(2, {"v", ">=", 2}));
   EXPECT_TRUE(passes_value(2.5, {"v", ">", 2}));

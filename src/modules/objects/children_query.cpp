@@ -18,6 +18,8 @@ constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kDefaultDepth = 1000;
 // Longer indices in a path are taken as names (no array is that long).
 constexpr std::size_t kMaxIndexDigits = 9;
+// The largest index a missing path may pad an answer's array to.
+constexpr std::size_t kMaxPaddingForMissing = 1024;
 constexpr std::array<std::string_view, 6> kOperators = {"=", "!=", ">", ">=", "<", "<="};
 
 Error invalid_operator() {
@@ -268,9 +270,12 @@ const json::value* find_path(const json::value& data, std::string_view path) {
   return current;
 }
 
-void set_path(json::object& out, std::string_view path, json::value value) {
+void set_path(json::object& out, std::string_view path, json::value value, std::size_t max_index) {
   const auto steps = parse_path(path);
   if (steps.empty()) return;
+  for (const auto& step : steps) {
+    if (const auto* index = std::get_if<std::size_t>(&step); index && *index > max_index) return;
+  }
   json::value root = std::move(out);
   json::value* current = &root;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -303,9 +308,15 @@ std::optional<json::object> select_paths(const json::value& data,
   json::object out;
   bool any = false;
   for (const auto& path : paths) {
+    // A missing path reads as null; padding is bounded for those, since only a found value
+    // proves that the object itself holds an array that long.
     const auto* v = find_path(data, path);
     any = any || v;
-    set_path(out, path, v ? *v : json::value(nullptr));
+    if (v) {
+      set_path(out, path, *v);
+    } else {
+      set_path(out, path, nullptr, kMaxPaddingForMissing);
+    }
   }
   if (!any) return std::nullopt;
   return out;

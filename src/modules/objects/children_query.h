@@ -13,6 +13,7 @@
 // counts as selected.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -129,8 +130,10 @@ class FilteredChildren {
 
 // The value at `path` in `data`; nullptr when some step is missing.
 const json::value* find_path(const json::value& data, std::string_view path);
-// Sets `path` in `out`, creating the objects and arrays on the way (lodash's set).
-void set_path(json::object& out, std::string_view path, json::value value);
+// Sets `path` in `out`, creating the objects and arrays on the way (lodash's set); arrays are
+// padded with nulls up to an index. Nothing is set when an index exceeds `max_index`.
+void set_path(json::object& out, std::string_view path, json::value value,
+              std::size_t max_index = SIZE_MAX);
 // The selected paths of `data`, each null when missing; nullopt when every path is missing.
 std::optional<json::object> select_paths(const json::value& data,
                                          const std::vector<std::string>& paths);
