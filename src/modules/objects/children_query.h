@@ -42,8 +42,10 @@ struct ChildOrder {
 };
 
 struct ChildrenArgs {
-  int64_t limit = 50;    // page size actually used
-  int64_t depth = 1000;  // children whose closure depth is below this
+  int64_t limit = 50;  // page size actually used
+  // Children whose closure depth is below this, compared as numbers. (Upstream's SQL compares
+  // the depth's text with the argument, so there depth 50 leaves out depths 6 to 9; not copied.)
+  int64_t depth = 1000;
   std::optional<std::vector<std::string>> select;
   std::optional<std::string> cursor;
   bool filtered = false;
