@@ -75,34 +75,6 @@ const EnumValueDef* enum_value(const Type& type, std::string_view name) {
 // Formatting
 // ============================================================================================
 
-std::string js_number(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  if (value == 0) return "0";
-  // Integers below 1e21 print in full, as JavaScript does.
-  if (std::trunc(value) == value && std::fabs(value) < 1e21) {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
-    return std::string(buf, r.ptr);
-  }
-  char buf[64];
-  const double magnitude = std::fabs(value);
-  const auto format = (magnitude >= 1e-7 && magnitude < 1e21) ? std::chars_format::fixed
-                                                              : std::chars_format::scientific;
-  const auto r = std::to_chars(buf, buf + sizeof buf, value, format);
-  std::string s(buf, r.ptr);
-  // JavaScript writes exponents as e+21 / e-7, without leading zeros.
-  const auto e = s.find('e');
-  if (e != std::string::npos) {
-    std::string mantissa = s.substr(0, e);
-    const char sign = s[e + 1];
-    std::string digits = s.substr(e + 2);
-    while (digits.size() > 1 && digits.front() == '0') digits.erase(0, 1);
-    s = mantissa + "e" + (sign == '-' ? "-" : "+") + digits;
-  }
-  return s;
-}
-
 std::string inspect(const json::value& value) {
   switch (value.kind()) {
     case json::kind::null:

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/js_json.h"
 #include "graphql/ast.h"
 #include "graphql/schema.h"
 
@@ -25,7 +26,7 @@ class CoercionError : public std::runtime_error {
 std::string inspect(const json::value& value);
 
 // Formats a number the way JavaScript's String(number) does.
-std::string js_number(double value);
+using stipple::js_number;
 
 // Converts a result value of a scalar or enum type for the response. Throws CoercionError.
 json::value serialize_leaf(const Type& type, const json::value& value);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "base/error.h"
 
@@ -153,6 +154,37 @@ void store_sqlite(db::Connection& conn, std::string_view project_id, ObjectSpool
   });
 }
 
+// --- children -----------------------------------------------------------------------------------
+
+// The closure entries of the parents below the depth (each child once per parent) after an id,
+// joined to the project's objects and numbered per parent in id order, so that one statement
+// pages every parent at once. Depths that are not numbers name no child. Parameters: project,
+// depth, after id, per-parent limit, then the parent ids in place of the mark.
+constexpr std::string_view kParentsMark = "<parents>";
+constexpr std::string_view kChildrenPostgres =
+    "WITH kids AS (SELECT DISTINCT r.id AS parent, c.key AS child FROM objects r "
+    "CROSS JOIN LATERAL json_each(CASE WHEN json_typeof(r.data::json -> '__closure') = 'object' "
+    "THEN r.data::json -> '__closure' ELSE '{}'::json END) c "
+    "WHERE r.project_id = $1 AND r.id IN (<parents>) "
+    "AND CASE WHEN json_typeof(c.value) = 'number' THEN (c.value::text)::numeric < $2 "
+    "ELSE false END AND c.key <> r.id AND c.key COLLATE \"C\" > $3), "
+    "ranked AS (SELECT k.parent, o.id, o.speckle_type, o.total_children_count, o.created_at, "
+    "o.data, ROW_NUMBER() OVER (PARTITION BY k.parent ORDER BY o.id COLLATE \"C\") AS n "
+    "FROM kids k JOIN objects o ON o.project_id = $1 AND o.id = k.child) "
+    "SELECT parent, id, speckle_type, total_children_count, created_at, data FROM ranked "
+    "WHERE n <= $4 ORDER BY parent COLLATE \"C\", id COLLATE \"C\"";
+constexpr std::string_view kChildrenSqlite =
+    "WITH kids AS (SELECT DISTINCT r.id AS parent, c.key AS child "
+    "FROM objects r, json_each(r.data, '$.__closure') c "
+    "WHERE r.project_id = $1 AND r.id IN (<parents>) "
+    "AND json_type(r.data, '$.__closure') = 'object' AND c.type IN ('integer', 'real') "
+    "AND c.value < $2 AND c.key <> r.id AND c.key > $3), "
+    "ranked AS (SELECT k.parent, o.id, o.speckle_type, o.total_children_count, o.created_at, "
+    "o.data, ROW_NUMBER() OVER (PARTITION BY k.parent ORDER BY o.id) AS n "
+    "FROM kids k JOIN objects o ON o.project_id = $1 AND o.id = k.child) "
+    "SELECT parent, id, speckle_type, total_children_count, created_at, data FROM ranked "
+    "WHERE n <= $4 ORDER BY parent, id";
+
 }  // namespace
 
 void store_spool(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,
@@ -223,6 +255,42 @@ void each_object(db::Connection& conn, std::string_view project_id,
                           (pg ? " COLLATE \"C\"" : "");
   conn.query_each(sql, params,
                   [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
+}
+
+void store_created_objects(db::Connection& conn, std::string_view project_id,
+                           const std::vector<CreatedObject>& objects, int64_t now_ms) {
+  if (objects.empty()) return;
+  // Rows go in id order so that concurrent writers of overlapping objects cannot deadlock.
+  std::vector<const CreatedObject*> ordered;
+  for (const auto& o : objects) ordered.push_back(&o);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto* a, const auto* b) { return a->object.id < b->object.id; });
+  conn.transaction([&] {
+    for (const auto* o : ordered) {
+      conn.execute(
+          "INSERT INTO objects (project_id, id, speckle_type, total_children_count, data, "
+          "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, id) DO NOTHING",
+          {project_id, std::string_view(o->object.id), std::string_view(o->object.speckle_type),
+           o->total_children_count, std::string_view(o->object.data), now_ms});
+    }
+  });
+}
+
+void each_child(db::Connection& conn, std::string_view project_id, const ChildrenScan& scan,
+                const OnChild& on_child) {
+  if (scan.parent_ids.empty()) return;
+  std::string sql(conn.dialect() == db::Dialect::postgres ? kChildrenPostgres : kChildrenSqlite);
+  sql.replace(sql.find(kParentsMark), kParentsMark.size(), placeholders(5, scan.parent_ids.size()));
+
+  std::vector<db::Param> params{project_id, scan.depth, std::string_view(scan.after_id),
+                                scan.per_parent.value_or(std::numeric_limits<int64_t>::max())};
+  for (const auto& id : scan.parent_ids) params.emplace_back(std::string_view(id));
+  conn.query_each(sql, params, [&](const db::RowView& row) {
+    ChildRow child{std::string(row.text(1)), std::string(row.text(2)),
+                   row.is_null(3) ? std::nullopt : std::optional<int64_t>(row.integer(3)),
+                   row.integer(4), std::string(row.text(5))};
+    return on_child(row.text(0), std::move(child));
+  });
 }
 
 }  // namespace stipple::objects

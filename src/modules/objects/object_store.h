@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "db/database.h"
+#include "modules/objects/children_query.h"
+#include "modules/objects/object_create.h"
 #include "modules/objects/upload.h"
 
 namespace stipple::objects {
@@ -42,5 +44,24 @@ void each_closure_object(db::Connection& conn, std::string_view project_id,
 // Hands the objects of `ids` the project has, in ascending id order, each once.
 void each_object(db::Connection& conn, std::string_view project_id,
                  std::span<const std::string> ids, const OnObject& on_row);
+
+// Stores objects of the legacy objectCreate mutation in one transaction; ids the project already
+// has are left as they are.
+void store_created_objects(db::Connection& conn, std::string_view project_id,
+                           const std::vector<CreatedObject>& objects, int64_t now_ms);
+
+// What each_child reads.
+struct ChildrenScan {
+  std::vector<std::string> parent_ids;
+  int64_t depth = 0;                  // closure depths below this
+  std::string after_id;               // ids greater than this ("" for all)
+  std::optional<int64_t> per_parent;  // at most this many children of each parent
+};
+// Hands the children of each parent of the scan to on_child, ordered by parent then id, each
+// once: the ids the parent's `__closure` names at a depth below scan.depth that the project
+// stores. One query for all parents; on_child returns false to stop.
+using OnChild = std::function<bool(std::string_view parent_id, ChildRow row)>;
+void each_child(db::Connection& conn, std::string_view project_id, const ChildrenScan& scan,
+                const OnChild& on_child);
 
 }  // namespace stipple::objects

@@ -728,6 +728,7 @@ void bind_core(graphql::Schema& schema) {
   bind_models(schema);
   bind_versions(schema);
   bind_objects(schema);
+  bind_viewer(schema);
 }
 
 }  // namespace stipple::core_graphql

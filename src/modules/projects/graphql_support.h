@@ -86,6 +86,7 @@ void bind_projects(graphql::Schema& schema);
 void bind_models(graphql::Schema& schema);
 void bind_versions(graphql::Schema& schema);
 void bind_objects(graphql::Schema& schema);
+void bind_viewer(graphql::Schema& schema);
 // All of them.
 void bind_core(graphql::Schema& schema);
 
