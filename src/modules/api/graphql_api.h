@@ -1,6 +1,7 @@
 // The Speckle GraphQL API: the schema assembled from the embedded SDL (schema/*.graphql), the
 // resolvers every module binds to it, the enforcement of the auth directives, and the HTTP
-// transport on /graphql with Apollo Server's rules (batching, CSRF prevention, status codes).
+// transport on /graphql with Apollo Server's rules (batching, CSRF prevention, status codes), and
+// the in-browser query IDE for browsers that open /graphql.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include "base/config.h"
 #include "db/database.h"
 #include "graphql/graphql.h"
+#include "modules/api/query_ide.h"
 #include "modules/auth/context.h"
 
 namespace stipple::net {
@@ -69,6 +71,7 @@ class GraphqlApi {
   std::vector<Binder> binders_;
   std::shared_ptr<graphql::Schema> schema_;
   std::shared_ptr<graphql::Executor> executor_;
+  QueryIde ide_;
 };
 
 // The SDL texts compiled into the binary, base file first.
