@@ -413,7 +413,10 @@ asio::awaitable<void> Session::finish_response(Exchange& ex, bool keep_alive) {
       accepts_gzip(req[http::field::accept_encoding])) {
     res.body() = gzip_compress(res.body());
     res.set(http::field::content_encoding, "gzip");
-    res.set(http::field::vary, "Accept-Encoding");
+    // Keep what the handler said the response varies on (GET /graphql varies on Accept).
+    const std::string_view vary = res[http::field::vary];
+    res.set(http::field::vary, vary.empty() ? std::string("Accept-Encoding")
+                                            : std::string(vary) + ", Accept-Encoding");
   }
   if (req.method() == http::verb::head) res.body().clear();
 

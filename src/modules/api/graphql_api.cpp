@@ -119,20 +119,6 @@ bool selects_mutation(const graphql::Executor& executor, const graphql::Request&
   return chosen->operation == graphql::ast::OperationType::kMutation;
 }
 
-// A small page for browsers that open /graphql. Not handled yet: the in-browser query IDE;
-// this page says how to reach the API instead.
-constexpr std::string_view kLandingPage = R"(<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Stipple GraphQL API</title></head>
-<body>
-<h1>Stipple GraphQL API</h1>
-<p>Send GraphQL requests to this URL with <code>POST</code> and a JSON body
-<code>{"query": "...", "variables": {...}}</code>, with an <code>Authorization: Bearer</code>
-token for anything private.</p>
-</body>
-</html>
-)";
-
 }  // namespace
 
 // --- schema --------------------------------------------------------------------------------------
@@ -298,7 +284,7 @@ void install_directive_checks(graphql::Schema& schema) {
 // --- transport -----------------------------------------------------------------------------------
 
 GraphqlApi::GraphqlApi(const Config& config, db::Database& database)
-    : config_(config), database_(database) {}
+    : config_(config), database_(database), ide_(web_assets()) {}
 
 RequestContext GraphqlApi::make_context(const auth::AuthContext& caller,
                                         std::string request_id) const {
@@ -329,6 +315,10 @@ void GraphqlApi::install(net::Server& server) {
                           [this](Exchange& ex) { return handle_post(ex); }});
   server.route(net::Route{net::http::verb::get, "/graphql",
                           [this](Exchange& ex) { return handle_get(ex); }});
+  server.get(std::string(QueryIde::kAssetRoute), [this](Exchange& ex) -> asio::awaitable<void> {
+    ide_.respond_asset(ex);
+    co_return;
+  });
 }
 
 asio::awaitable<void> GraphqlApi::handle_post(Exchange& ex) {
@@ -399,7 +389,7 @@ asio::awaitable<void> GraphqlApi::handle_post(Exchange& ex) {
 asio::awaitable<void> GraphqlApi::handle_get(Exchange& ex) {
   const auto query = ex.query("query");
   if (!query && ex.header(net::http::field::accept).find("text/html") != std::string_view::npos) {
-    ex.respond(status::ok, std::string(kLandingPage), "text/html; charset=utf-8");
+    ide_.respond_page(ex);
     co_return;
   }
   if (blocked_as_csrf(ex) &&

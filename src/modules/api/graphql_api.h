@@ -1,6 +1,7 @@
 // The Speckle GraphQL API: the schema assembled from the embedded SDL (schema/*.graphql), the
 // resolvers every module binds to it, the enforcement of the auth directives, and the HTTP
-// transport on /graphql with Apollo Server's rules (batching, CSRF prevention, status codes).
+// transport on /graphql with Apollo Server's rules (batching, CSRF prevention, status codes), and
+// the in-browser query IDE for browsers that open /graphql.
 #pragma once
 
 #include <functional>
@@ -12,6 +13,7 @@
 #include "db/database.h"
 #include "graphql/graphql.h"
 #include "graphql/subscription_source.h"
+#include "modules/api/query_ide.h"
 #include "modules/auth/context.h"
 
 namespace stipple::net {
@@ -85,6 +87,7 @@ class GraphqlApi {
   std::shared_ptr<graphql::Executor> executor_;
   graphql::SubscriptionSources subscription_sources_;
   events::EventBus* events_ = nullptr;
+  QueryIde ide_;
 };
 
 // The SDL texts compiled into the binary, base file first.
