@@ -182,6 +182,7 @@ asio::awaitable<void> Session::run() {
         if (path == upgrade_path || path == upgrade_path + "/") {
           stream_.expires_never();
           co_await handler(std::move(stream_), parser.release());
+          server_.forget(this);
           co_return;
         }
       }
@@ -657,6 +658,7 @@ void Server::shutdown(std::chrono::seconds deadline) {
     if (draining_.exchange(true)) return;
     beast::error_code ec;
     acceptor_.close(ec);
+    for (const auto& hook : shutdown_hooks_) hook();
     asio::co_spawn(ioc_, drain(std::chrono::steady_clock::now() + deadline), asio::detached);
   });
 }

@@ -50,6 +50,8 @@ class Server {
   }
   void use(Middleware middleware) { middleware_.push_back(std::move(middleware)); }
   void upgrade(std::string path, UpgradeHandler handler);
+  // Runs when shutdown begins, on the event loop: owners of upgraded connections close them.
+  void on_shutdown(std::function<void()> hook) { shutdown_hooks_.push_back(std::move(hook)); }
   // Answers requests no route matched (default: 404 HTML page, as Express does).
   void fallback(Handler handler) { fallback_ = std::move(handler); }
 
@@ -82,6 +84,7 @@ class Server {
   std::vector<Middleware> middleware_;
   std::vector<std::pair<std::string, UpgradeHandler>> upgrades_;
   Handler fallback_;
+  std::vector<std::function<void()>> shutdown_hooks_;
 
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> active_requests_{0};

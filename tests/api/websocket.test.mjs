@@ -266,3 +266,21 @@ describe('GraphQL over WebSocket', () => {
     ws.close()
   })
 })
+
+describe('GraphQL over WebSocket at shutdown', () => {
+  // The drain deadline is SHUTDOWN_TIMEOUT_SECONDS (300 s by default): finishing within the
+  // test's 20 s means an open subscription does not hold the server up.
+  it('closes open sockets with 1001 on SIGTERM, and the server exits', { timeout: 20_000 }, async () => {
+    const server = await startServer({ env: { STIPPLE_ENABLE_TEST_ROUTES: 'true' } })
+    const { token } = await signUp(server, 'Leaving')
+    const ws = await openSocket(server, 'graphql-ws')
+    ws.send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } })
+    assert.deepEqual(await ws.next(), { type: 'connection_ack' })
+    ws.send({ type: 'start', id: '1', payload: { query: PING } })
+    await untilListeners(server, 1)
+    const exit = server.stop('SIGTERM')
+    assert.deepEqual(await ws.closed(), { code: 1001, reason: 'Server shutting down' })
+    assert.deepEqual(await exit, { code: 0, signal: null })
+  })
+})
+

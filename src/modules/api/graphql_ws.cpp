@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "base/ids.h"
 #include "base/log.h"
@@ -79,6 +80,15 @@ std::optional<graphql::ast::OperationType> operation_type(const graphql::Executo
   return std::nullopt;
 }
 
+class Connection;
+
+// The open sockets, so that shutdown can close them (their coroutines would otherwise keep the
+// event loop alive).
+struct Registry {
+  std::mutex mutex;
+  std::map<Connection*, std::weak_ptr<Connection>> connections;
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(beast::tcp_stream stream, Protocol protocol, GraphqlApi& api,
@@ -90,6 +100,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         options_(options),
         timer_(ws_.get_executor()),
         connection_id_(random_hex(8)) {}
+
+  // Closes the socket with 1001 "going away"; safe from any thread.
+  void shut_down() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->close(websocket::close_code::going_away, "Server shutting down");
+    });
+  }
 
   asio::awaitable<void> run(net::http::request<net::http::empty_body> request) {
     auto self = shared_from_this();
@@ -554,20 +571,33 @@ void install_websocket(net::Server& server, GraphqlApi& api, TokenCheck check_to
   // The handler lives as long as the server; connections refer to these.
   auto shared_check = std::make_shared<TokenCheck>(std::move(check_token));
   auto shared_options = std::make_shared<WebSocketOptions>(options);
-  server.upgrade("/graphql",
-                 [&api, shared_check, shared_options](
+  auto registry = std::make_shared<Registry>();
+  server.on_shutdown([registry] {
+    std::lock_guard lock(registry->mutex);
+    for (const auto& [raw, weak] : registry->connections) {
+      if (auto connection = weak.lock()) connection->shut_down();
+    }
+  });
+
+  auto handler = [&api, shared_check, shared_options, registry](
                      beast::tcp_stream stream,
                      net::http::request<net::http::empty_body> request) -> asio::awaitable<void> {
-                   const auto protocol =
-                       negotiate(request[net::http::field::sec_websocket_protocol]);
-                   if (!protocol) {
-                     co_await refuse(std::move(stream), std::move(request));
-                     co_return;
-                   }
-                   auto connection = std::make_shared<Connection>(std::move(stream), *protocol, api,
-                                                                  *shared_check, *shared_options);
-                   co_await connection->run(std::move(request));
-                 });
+    const auto protocol = negotiate(request[net::http::field::sec_websocket_protocol]);
+    if (!protocol) {
+      co_await refuse(std::move(stream), std::move(request));
+      co_return;
+    }
+    auto connection = std::make_shared<Connection>(std::move(stream), *protocol, api, *shared_check,
+                                                   *shared_options);
+    {
+      std::lock_guard lock(registry->mutex);
+      registry->connections[connection.get()] = connection;
+    }
+    co_await connection->run(std::move(request));
+    std::lock_guard lock(registry->mutex);
+    registry->connections.erase(connection.get());
+  };
+  server.upgrade("/graphql", std::move(handler));
 }
 
 }  // namespace stipple::api

@@ -39,6 +39,16 @@ export async function openSocket (server, protocols) {
         await wait(ms)
       }
     },
+    // The next message of operation `id`; messages of other operations stay queued (operations
+    // run concurrently, so their messages may interleave in any order).
+    async nextFor (id, { ms = 5000 } = {}) {
+      for (;;) {
+        const index = messages.findIndex((m) => m.id === id)
+        if (index >= 0) return messages.splice(index, 1)[0]
+        if (closed) throw new Error(`socket closed ${closed.code} ${closed.reason}`)
+        await wait(ms)
+      }
+    },
     // Resolves with { code, reason } once the server closed the socket.
     async closed (ms = 5000) {
       while (!closed) await wait(ms)
