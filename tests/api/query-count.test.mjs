@@ -3,9 +3,7 @@
 //
 // The server counts every statement it runs and reports the total on GET
 // /api/_test/db-statements (STIPPLE_ENABLE_TEST_ROUTES); the count of a request is the difference
-// of two readings around it. The tests run one request at a time, so nothing else moves it, and
-// each caller's token has been used once before it is counted (sign-up asks for activeUser), so
-// its look-up is cached on both readings.
+// of two readings around it. The tests run one request at a time, so nothing else moves it.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { backends, startServer } from './lib/server.mjs'
@@ -20,11 +18,17 @@ async function statementsRun (server) {
   return (await res.json()).statements
 }
 
-// The statements one query costs.
+// The statements one query costs, without the token look-up. The server caches a token for 10 s
+// after looking it up in the database, so of two requests sent back to back at most one looks it
+// up: the smaller of their two counts is the query's own.
 async function countStatements (server, token, query) {
-  const before = await statementsRun(server)
-  await data(server, token, query)
-  return (await statementsRun(server)) - before
+  const counts = []
+  for (let i = 0; i < 2; i++) {
+    const before = await statementsRun(server)
+    await data(server, token, query)
+    counts.push((await statementsRun(server)) - before)
+  }
+  return Math.min(...counts)
 }
 
 // Gives `token`'s user `projects` projects of `models` models of `versions` versions each.
