@@ -548,6 +548,31 @@ void bind_project_mutations(graphql::Schema& schema) {
 }
 
 void bind_legacy_mutations(graphql::Schema& schema) {
+  // streamUpdatePermission and streamRevokePermission: projectMutations.updateRole with a role,
+  // and without one, answering true.
+  const auto legacy_update_role =
+      [](ResolveContext& ctx, std::optional<std::string> role) -> asio::awaitable<json::value> {
+    const auto& p = object_arg(ctx, "permissionParams");
+    const std::string project_id(p.at("streamId").as_string());
+    const std::string user_id(p.at("userId").as_string());
+    const auto caller = request(ctx).caller;
+    const auto work = [&caller, &project_id, &user_id, &role](db::Connection& c) {
+      projects::update_role(c, caller, project_id, user_id, role);
+    };
+    co_await request(ctx).database->run(std::ref(work));
+    live::announce_user_project(request(ctx), role ? "ADDED" : "REMOVED", user_id, project_id);
+    co_return true;
+  };
+  schema.resolve("Mutation", "streamUpdatePermission",
+                 [legacy_update_role](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& p = object_arg(ctx, "permissionParams");
+                   return legacy_update_role(ctx, std::string(p.at("role").as_string()));
+                 });
+  schema.resolve("Mutation", "streamRevokePermission",
+                 [legacy_update_role](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   return legacy_update_role(ctx, std::nullopt);
+                 });
+
   schema.resolve("Mutation", "streamCreate",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const auto& s = object_arg(ctx, "stream");
