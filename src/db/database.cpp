@@ -22,7 +22,19 @@ bool parse_boolean(std::string_view text) {
   return text == "1" || text == "t" || text == "true";
 }
 
+std::atomic<uint64_t> statement_counter{0};
+
 }  // namespace
+
+// --- statement counter ---------------------------------------------------------------------------
+
+void count_statement() {
+  statement_counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+uint64_t statements_run() {
+  return statement_counter.load(std::memory_order_relaxed);
+}
 
 // --- rows ---------------------------------------------------------------------------------------
 

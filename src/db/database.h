@@ -9,6 +9,7 @@
 // threads never block on a query.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -135,6 +136,12 @@ class Connection {
   virtual sqlite3* sqlite_handle() { return nullptr; }
   virtual pg_conn* postgres_handle() { return nullptr; }
 };
+
+// Statements run by every connection of the process (query, query_each, exec_script; not the
+// empty round trip of alive()). The drivers count each one as it starts; a test route reads the
+// total so a black-box test can pin how many statements a request costs.
+void count_statement();
+uint64_t statements_run();
 
 // Pool figures for /metrics and /readiness.
 struct PoolStats {

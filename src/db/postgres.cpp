@@ -89,11 +89,13 @@ class PgConnection final : public Connection {
   Dialect dialect() const override { return Dialect::postgres; }
 
   void exec_script(std::string_view sql) override {
+    count_statement();
     const std::string text(sql);
     check(PgResult(PQexec(conn_, text.c_str())), "script failed");
   }
 
   Result query(std::string_view sql, std::span<const Param> params) override {
+    count_statement();
     const std::string text(sql);
     const TextParams p(params);
     PgResult r(
@@ -127,6 +129,7 @@ class PgConnection final : public Connection {
 
   void query_each(std::string_view sql, std::span<const Param> params,
                   const std::function<bool(const RowView&)>& on_row) override {
+    count_statement();
     const std::string text(sql);
     const TextParams p(params);
     if (!PQsendQueryParams(conn_, text.c_str(), p.count(), nullptr, p.values(), p.lengths(),

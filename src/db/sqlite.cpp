@@ -108,6 +108,7 @@ class SqliteConnection final : public Connection {
   Dialect dialect() const override { return Dialect::sqlite; }
 
   void exec_script(std::string_view sql) override {
+    count_statement();
     const std::string text(sql);
     char* message = nullptr;
     if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
@@ -118,6 +119,7 @@ class SqliteConnection final : public Connection {
   }
 
   Result query(std::string_view sql, std::span<const Param> params) override {
+    count_statement();
     Statement stmt(db_, sql);
     stmt.bind(params);
     Result result;
@@ -143,6 +145,7 @@ class SqliteConnection final : public Connection {
 
   void query_each(std::string_view sql, std::span<const Param> params,
                   const std::function<bool(const RowView&)>& on_row) override {
+    count_statement();
     Statement stmt(db_, sql);
     stmt.bind(params);
     SqliteRow row(stmt.get());

@@ -2,6 +2,7 @@
 // STIPPLE_TEST_POSTGRES_URL names a server.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -348,6 +349,37 @@ TEST_P(CoreServicesTest, ModelsListNewestUpdatedFirstWithFilters) {
   EXPECT_EQ(
       models::list_models(*conn_, {.project_id = p.id, .source_apps = {"replay"}}).items.at(0).name,
       "walls");
+}
+
+TEST_P(CoreServicesTest, FirstModelPagesOfSeveralProjectsMatchTheirOwnLists) {
+  const auto p = make_project("p");
+  const auto q = make_project("q");
+  const auto empty = make_project("empty");
+  store_object(p.id, kRoot, std::nullopt);
+  const auto main = models::get_model_by_name(*conn_, p.id, "main");
+  versions::create_version(*conn_, ann_, {p.id, main.id, kRoot, {}, {}, {}}, tick());
+  for (const auto* name : {"a", "b", "c"})
+    models::create_model(*conn_, ann_, {p.id, name, {}}, tick());
+  models::create_model(*conn_, ann_, {q.id, "only", {}}, tick());
+
+  // `main` counts in p, where it has a version, and not in q or empty.
+  const std::vector<std::string> ids = {p.id, q.id, empty.id};
+  EXPECT_EQ(models::count_listed_models(*conn_, ids), (std::vector<int64_t>{4, 1, 0}));
+
+  // Two per project, in list_models' order, grouped by project.
+  const auto page = models::latest_listed_models(*conn_, ids, 2);
+  std::vector<std::string> names;
+  for (const auto& m : page) names.push_back(m.project_id == p.id ? "p/" + m.name : "q/" + m.name);
+  std::vector<std::string> expected;
+  for (const auto& id : {p.id, q.id}) {
+    for (const auto& m : models::list_models(*conn_, {.project_id = id, .limit = 2}).items) {
+      expected.push_back((id == p.id ? "p/" : "q/") + m.name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(names, (std::vector<std::string>{"p/b", "p/c", "q/only"}));
 }
 
 // --- versions -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "base/embedded.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "graphql/parser.h"
 #include "net/server.h"
 
 namespace stipple::api {
@@ -297,6 +298,63 @@ RequestContext GraphqlApi::make_context(const auth::AuthContext& caller,
   return context;
 }
 
+// --- fields not implemented yet
+// -------------------------------------------------------------------
+
+namespace {
+
+// A field no module binds yet answers this instead of a silent null.
+graphql::Error not_implemented(const std::string& field) {
+  return graphql::Error(field + " is not implemented yet.", "NOT_IMPLEMENTED");
+}
+
+// Binds the fields that no module binds, among those the served modules define (the files under
+// schema/disabled/ describe modules served switched off, and answer as such):
+// - root fields and the fields of mutation namespaces answer NOT_IMPLEMENTED;
+// - fields a module beyond core adds to another module's type (`extend type Project { ... }`)
+//   read their parent's member, as unbound fields do, and answer NOT_IMPLEMENTED when the parent
+//   has none.
+// The other fields of a module's own types are reached only through a parent that builds them,
+// and keep the default resolver. Returns "Type.field" of each field bound here.
+std::vector<std::string> answer_unbound_fields(graphql::Schema& schema) {
+  std::vector<std::string> bound;
+  for (const auto& file : embedded_files()) {
+    if (!file.path.starts_with("schema/") || !file.path.ends_with(".graphql")) continue;
+    if (file.path.starts_with("schema/disabled/")) continue;
+    const bool core = file.path == "schema/core.graphql" || file.path == "schema/base.graphql";
+
+    for (const auto& definition : graphql::parse(file.content).types) {
+      if (definition.kind != graphql::ast::TypeDefinitionKind::kObject) continue;
+      if (definition.name == "Subscription") continue;  // the transports answer these
+      const bool root = definition.name == "Query" || definition.name == "Mutation" ||
+                        definition.name.ends_with("Mutations");
+      if (!root && (core || !definition.is_extension)) continue;
+      const auto* type = schema.type(definition.name);
+      for (const auto& field_definition : definition.fields) {
+        const auto* field = type ? type->field(field_definition.name) : nullptr;
+        if (!field || field->resolver || field->sync_resolver) continue;
+        const std::string name = definition.name + "." + field_definition.name;
+        const std::string member = field_definition.name;
+        schema.resolve(
+            definition.name, member,
+            [name, member, root](graphql::ResolveContext& ctx) -> asio::awaitable<json::value> {
+              if (!root && ctx.parent.is_object()) {
+                if (const auto* value = ctx.parent.get_object().if_contains(member)) {
+                  co_return *value;
+                }
+              }
+              throw not_implemented(name);
+            });
+        bound.push_back(name);
+      }
+    }
+  }
+  std::sort(bound.begin(), bound.end());
+  return bound;
+}
+
+}  // namespace
+
 void GraphqlApi::install(net::Server& server) {
   schema_ = graphql::Schema::from_sdl_texts(embedded_sdl());
 
@@ -308,6 +366,7 @@ void GraphqlApi::install(net::Server& server) {
                         [](graphql::ResolveContext&) -> json::value { return nullptr; });
 
   for (const auto& bind : binders_) bind(*schema_);
+  const auto unbound = answer_unbound_fields(*schema_);
   install_directive_checks(*schema_);
   executor_ = std::make_shared<graphql::Executor>(schema_);
 
@@ -315,6 +374,15 @@ void GraphqlApi::install(net::Server& server) {
                           [this](Exchange& ex) { return handle_post(ex); }});
   server.route(net::Route{net::http::verb::get, "/graphql",
                           [this](Exchange& ex) { return handle_get(ex); }});
+  // For the coverage test and docs/api-coverage.md: the fields answering NOT_IMPLEMENTED.
+  if (config_.test_routes) {
+    server.get("/api/_test/not-implemented", [unbound](Exchange& ex) -> asio::awaitable<void> {
+      json::array fields;
+      for (const auto& name : unbound) fields.emplace_back(name);
+      ex.respond_json(status::ok, json::object{{"fields", std::move(fields)}});
+      co_return;
+    });
+  }
   server.get(std::string(QueryIde::kAssetRoute), [this](Exchange& ex) -> asio::awaitable<void> {
     ide_.respond_asset(ex);
     co_return;

@@ -59,6 +59,48 @@ asio::awaitable<json::value> with_db(ResolveContext& ctx, F work) {
   return request(ctx).database->run(std::move(work));
 }
 
+// The first page of a project's models with no filter, loaded for every project of the request
+// at once. The key is "<project id>\n<limit>".
+using FirstPageLoader = graphql::Loader<std::string, json::value>;
+
+FirstPageLoader& first_page_loader(ResolveContext& ctx) {
+  auto& req = request(ctx);
+  db::Database* database = req.database;
+  return req.get_or_make<FirstPageLoader>("core.project_models", [database] {
+    return new FirstPageLoader(
+        [database](std::vector<std::string> keys) -> asio::awaitable<std::vector<json::value>> {
+          const auto load = [&keys](db::Connection& conn) {
+            // Group the keys by limit: one count query and one window query per distinct limit.
+            std::unordered_map<int64_t, std::vector<std::string>> by_limit;
+            for (const auto& key : keys) {
+              const auto newline = key.find('\n');
+              by_limit[std::stoll(key.substr(newline + 1))].push_back(key.substr(0, newline));
+            }
+            std::unordered_map<std::string, json::value> pages;
+            for (const auto& [limit, ids] : by_limit) {
+              const auto counts = models::count_listed_models(conn, ids);
+              std::unordered_map<std::string, projects::Page<models::Model>> grouped;
+              for (std::size_t i = 0; i < ids.size(); ++i) grouped[ids[i]].total_count = counts[i];
+              for (auto& m : models::latest_listed_models(conn, ids, limit)) {
+                grouped[m.project_id].items.push_back(std::move(m));
+              }
+              for (auto& [id, page] : grouped) {
+                if (!page.items.empty()) {
+                  page.cursor =
+                      projects::encode_cursor({page.items.back().updated_at, page.items.back().id});
+                }
+                pages[id + "\n" + std::to_string(limit)] = page_json(page, model_json);
+              }
+            }
+            std::vector<json::value> out;
+            for (const auto& key : keys) out.push_back(pages[key]);
+            return out;
+          };
+          co_return co_await database->run(std::ref(load));
+        });
+  });
+}
+
 void bind_project_model_fields(graphql::Schema& schema) {
   schema.resolve("Project", "models", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     models::ModelsQuery query;
@@ -76,6 +118,15 @@ void bind_project_model_fields(graphql::Schema& schema) {
         query.ids = string_list(filter, "ids");
       }
       query.exclude_ids = string_list(filter, "excludeIds");
+    }
+    // The common case, a first page with no filter, is batched across the projects of the
+    // request.
+    const bool unfiltered = (!query.search || query.search->empty()) && query.source_apps.empty() &&
+                            query.contributors.empty() && !query.only_with_versions && !query.ids &&
+                            query.exclude_ids.empty();
+    if (!query.after && unfiltered) {
+      co_return co_await first_page_loader(ctx).load(query.project_id + "\n" +
+                                                     std::to_string(query.limit));
     }
     const auto work1 = [query](db::Connection& conn) -> json::value {
       return page_json(models::list_models(conn, query), model_json);

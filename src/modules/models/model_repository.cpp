@@ -1,5 +1,7 @@
 #include "modules/models/model_repository.h"
 
+#include <unordered_map>
+
 #include "modules/projects/project_repository.h"
 
 namespace stipple::models {
@@ -90,6 +92,10 @@ bool delete_model(db::Connection& conn, std::string_view project_id, std::string
   return conn.execute("DELETE FROM models WHERE project_id = $1 AND id = $2", {project_id, id}) > 0;
 }
 
+// The condition that hides an empty `main` from project.models, on models aliased `m`.
+#define STIPPLE_LISTED_MODEL \
+  "NOT (m.name = 'main' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.model_id = m.id))"
+
 projects::Page<Model> list_models(db::Connection& conn, const ModelsQuery& q) {
   // Filters shared by the count and the page.
   std::vector<std::string> values = {q.project_id};
@@ -118,11 +124,7 @@ projects::Page<Model> list_models(db::Connection& conn, const ModelsQuery& q) {
   if (!q.exclude_ids.empty()) {
     where += " AND m.id NOT IN (" + bind_list(values, q.exclude_ids) + ")";
   }
-  if (q.hide_empty_main) {
-    where +=
-        " AND NOT (m.name = 'main' AND NOT EXISTS "
-        "(SELECT 1 FROM versions v WHERE v.model_id = m.id))";
-  }
+  if (q.hide_empty_main) where += " AND " STIPPLE_LISTED_MODEL;
 
   projects::Page<Model> page;
   std::vector<db::Param> params(values.begin(), values.end());
@@ -149,6 +151,44 @@ projects::Page<Model> list_models(db::Connection& conn, const ModelsQuery& q) {
     page.cursor = projects::encode_cursor({page.items.back().updated_at, page.items.back().id});
   }
   return page;
+}
+
+std::vector<int64_t> count_listed_models(db::Connection& conn,
+                                         const std::vector<std::string>& project_ids) {
+  std::vector<int64_t> out(project_ids.size(), 0);
+  if (project_ids.empty()) return out;
+  const std::vector<db::Param> params(project_ids.begin(), project_ids.end());
+  const auto result =
+      conn.query("SELECT m.project_id, COUNT(*) FROM models m WHERE m.project_id IN (" +
+                     placeholders(1, project_ids.size()) +
+                     ") AND " STIPPLE_LISTED_MODEL " GROUP BY m.project_id",
+                 params);
+  std::unordered_map<std::string, int64_t> counts;
+  for (const auto& row : result.rows) counts[row.text(0)] = row.integer(1);
+  for (std::size_t i = 0; i < project_ids.size(); ++i) {
+    if (const auto it = counts.find(project_ids[i]); it != counts.end()) out[i] = it->second;
+  }
+  return out;
+}
+
+std::vector<Model> latest_listed_models(db::Connection& conn,
+                                        const std::vector<std::string>& project_ids,
+                                        int64_t per_project) {
+  std::vector<Model> out;
+  if (project_ids.empty() || per_project <= 0) return out;
+  std::vector<db::Param> params(project_ids.begin(), project_ids.end());
+  params.emplace_back(per_project);
+  const auto result = conn.query(
+      std::string(
+          "SELECT " STIPPLE_MODEL_COLUMNS
+          " FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.project_id ORDER BY "
+          "m.updated_at DESC, m.id DESC) AS position FROM models m WHERE m.project_id IN (") +
+          placeholders(1, project_ids.size()) +
+          ") AND " STIPPLE_LISTED_MODEL ") m WHERE m.position <= $" +
+          std::to_string(params.size()) + " ORDER BY m.project_id, m.updated_at DESC, m.id DESC",
+      params);
+  for (const auto& row : result.rows) out.push_back(model_from_row(row));
+  return out;
 }
 
 std::vector<Model> list_project_models(db::Connection& conn, std::string_view project_id) {

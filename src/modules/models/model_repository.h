@@ -45,6 +45,15 @@ struct ModelsQuery {
 // Most recently updated first.
 projects::Page<Model> list_models(db::Connection& conn, const ModelsQuery& query);
 
+// The first page of project.models for several projects at once, with no filter: per project,
+// the number of models it shows (`main` hidden while it has no versions), and its `per_project`
+// most recently updated such models, grouped by project in list_models' order.
+std::vector<int64_t> count_listed_models(db::Connection& conn,
+                                         const std::vector<std::string>& project_ids);
+std::vector<Model> latest_listed_models(db::Connection& conn,
+                                        const std::vector<std::string>& project_ids,
+                                        int64_t per_project);
+
 // Every model of a project, oldest first (legacy branches, model trees).
 std::vector<Model> list_project_models(db::Connection& conn, std::string_view project_id);
 

@@ -121,6 +121,13 @@ void register_test_routes(net::Server& server) {
     ex.respond_json(status::ok, json::object{{"slept_ms", ms}});
   });
 
+  // How many statements the process has run: a test reads it before and after a request to pin
+  // that request's cost. The route itself runs none.
+  server.get("/api/_test/db-statements", [](Exchange& ex) -> asio::awaitable<void> {
+    ex.respond_json(status::ok, json::object{{"statements", db::statements_run()}});
+    co_return;
+  });
+
   // Reports the size of a buffered body: exercises the request body limit.
   server.post("/api/_test/echo", [](Exchange& ex) -> asio::awaitable<void> {
     ex.respond_json(status::ok, json::object{{"bytes", ex.body().size()}});

@@ -23,7 +23,8 @@ struct OpsDeps {
 
 void register_routes(const OpsDeps& deps);
 
-// Routes only the black-box tests use (a slow request, a buffered echo); enabled by
+// Routes only the black-box tests use (a slow request, a buffered echo, the count of database
+// statements run); enabled by
 // STIPPLE_ENABLE_TEST_ROUTES.
 void register_test_routes(net::Server& server);
 

@@ -180,6 +180,36 @@ json::value server_info(const Config& config, db::Connection& conn) {
   };
 }
 
+// serverInfoUpdate: writes the settings given and marks the server's setup completed. A setting
+// left out keeps its value. Not handled: a setting given as null also keeps its value, where
+// upstream stores the null (Stipple's columns hold no nulls).
+void update_server_info(db::Connection& conn, const json::object& info) {
+  static constexpr std::pair<const char*, const char*> kTexts[] = {
+      {"name", "name"},
+      {"company", "company"},
+      {"description", "description"},
+      {"adminContact", "admin_contact"},
+      {"termsOfService", "terms_of_service"}};
+  static constexpr std::pair<const char*, const char*> kFlags[] = {
+      {"inviteOnly", "invite_only"}, {"guestModeEnabled", "guest_mode_enabled"}};
+
+  std::vector<db::Param> params{true};
+  std::string sql = "UPDATE server_config SET completed = $1";
+  const auto set = [&](const char* column, db::Param value) {
+    params.push_back(value);
+    sql += std::string(", ") + column + " = $" + std::to_string(params.size());
+  };
+  for (const auto& [field, column] : kTexts) {
+    const auto* value = info.if_contains(field);
+    if (value && value->is_string()) set(column, std::string_view(value->get_string()));
+  }
+  for (const auto& [field, column] : kFlags) {
+    const auto* value = info.if_contains(field);
+    if (value && value->is_bool()) set(column, value->get_bool());
+  }
+  conn.query(sql + " WHERE id = 0", params);
+}
+
 // --- project permissions ----------------------------------------------------------------------
 
 json::value project_permissions(const auth::AuthContext& caller, const ProjectWithRole& p,
@@ -230,6 +260,15 @@ void bind_queries(graphql::Schema& schema) {
     const auto work1 = [config](db::Connection& conn) { return server_info(*config, conn); };
     co_return co_await req.database->run(std::ref(work1));
   });
+
+  // The directives let only server admins with the server:setup scope through.
+  schema.resolve(
+      "Mutation", "serverInfoUpdate", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const auto& info = object_arg(ctx, "info");
+        const auto update = [&info](db::Connection& conn) { update_server_info(conn, info); };
+        co_await request(ctx).database->run(std::ref(update));
+        co_return true;
+      });
 
   schema.resolve("Query", "project", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
     const auto p = co_await readable_project(ctx, std::string(ctx.args.at("id").as_string()));
@@ -509,6 +548,31 @@ void bind_project_mutations(graphql::Schema& schema) {
 }
 
 void bind_legacy_mutations(graphql::Schema& schema) {
+  // streamUpdatePermission and streamRevokePermission: projectMutations.updateRole with a role,
+  // and without one, answering true.
+  const auto legacy_update_role =
+      [](ResolveContext& ctx, std::optional<std::string> role) -> asio::awaitable<json::value> {
+    const auto& p = object_arg(ctx, "permissionParams");
+    const std::string project_id(p.at("streamId").as_string());
+    const std::string user_id(p.at("userId").as_string());
+    const auto caller = request(ctx).caller;
+    const auto work = [&caller, &project_id, &user_id, &role](db::Connection& c) {
+      projects::update_role(c, caller, project_id, user_id, role);
+    };
+    co_await request(ctx).database->run(std::ref(work));
+    live::announce_user_project(request(ctx), role ? "ADDED" : "REMOVED", user_id, project_id);
+    co_return true;
+  };
+  schema.resolve("Mutation", "streamUpdatePermission",
+                 [legacy_update_role](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& p = object_arg(ctx, "permissionParams");
+                   return legacy_update_role(ctx, std::string(p.at("role").as_string()));
+                 });
+  schema.resolve("Mutation", "streamRevokePermission",
+                 [legacy_update_role](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   return legacy_update_role(ctx, std::nullopt);
+                 });
+
   schema.resolve("Mutation", "streamCreate",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const auto& s = object_arg(ctx, "stream");

@@ -417,6 +417,42 @@ void bind_legacy_commits(graphql::Schema& schema) {
                    co_return true;
                  });
 
+  // The legacy batch operations: versionMutations.moveToModel and versionMutations.delete in the
+  // legacy API's words, answering true.
+  schema.resolve(
+      "Mutation", "commitsMove", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+        const auto& i = object_arg(ctx, "input");
+        const std::string project_id(i.at("streamId").as_string());
+        const auto ids = string_list(i, "commitIds");
+        const std::string target(i.at("targetBranch").as_string());
+        const auto caller = request(ctx).caller;
+        const auto now = now_ms();
+        const auto move = [&](db::Connection& conn) {
+          return versions::move_versions(conn, caller, project_id, ids, target, now).id;
+        };
+        const auto model_id = co_await request(ctx).database->run(std::ref(move));
+        for (const auto& id : ids) {
+          live::announce_version(request(ctx), "UPDATED", project_id, model_id, id, nullptr);
+        }
+        co_return true;
+      });
+
+  schema.resolve("Mutation", "commitsDelete",
+                 [](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& i = object_arg(ctx, "input");
+                   const std::string project_id(i.at("streamId").as_string());
+                   const auto ids = string_list(i, "commitIds");
+                   const auto caller = request(ctx).caller;
+                   const auto remove = [&](db::Connection& conn) {
+                     auto models = models_of(conn, project_id, ids);
+                     versions::delete_versions(conn, caller, project_id, ids);
+                     return models;
+                   };
+                   const auto deleted = co_await request(ctx).database->run(std::ref(remove));
+                   announce_deleted(ctx, project_id, deleted);
+                   co_return true;
+                 });
+
   schema.resolve("Mutation", "commitReceive",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                    const auto& i = object_arg(ctx, "input");
