@@ -16,6 +16,9 @@ class Connection;
 namespace stipple::net {
 class Server;
 }
+namespace stipple::emails {
+class Outbox;
+}
 
 namespace stipple::auth {
 
@@ -27,6 +30,8 @@ struct AuthDeps {
   std::string canonical_url;    // the server's public origin
   std::string frontend_origin;  // where logins redirect to
   bool rate_limiter_enabled = true;
+  // Mails the verification link to every new account; none when null.
+  std::shared_ptr<emails::Outbox> outbox;
 };
 
 // What other modules (GraphQL resolvers) need from identity at run time.
