@@ -11,6 +11,7 @@
 #include "modules/auth/middleware.h"
 #include "modules/emails/emails_module.h"
 #include "modules/events/event_bus.h"
+#include "modules/invites/invites_module.h"
 #include "modules/live/live.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
@@ -76,6 +77,7 @@ void register_modules(Services& s) {
   s.graphql.add(identity_graphql::binder(identity.validator));
   s.graphql.add(core_graphql::bind_core);
   s.graphql.add(emails::binder(outbox));
+  s.graphql.add(invites::binder(outbox));
   s.graphql.add(live::bind);
   s.graphql.use_event_bus(s.events);
   live::add_sources(s.graphql.subscription_sources(), s.events, s.database);

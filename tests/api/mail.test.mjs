@@ -1,6 +1,6 @@
 // E-mail through a real SMTP server started by the test: the verification link mailed at
-// registration, password reset through the mailed link, and the log fallback without SMTP — on
-// every configured backend.
+// registration, password reset through the mailed link, server invites and invite-only
+// registration, and the log fallback without SMTP — on every configured backend.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, backends } from './lib/server.mjs'
@@ -33,9 +33,11 @@ for (const backend of backends()) {
   describe(`e-mail on ${backend}`, () => {
     let mail
     let server
+    let admin // the server's first account, hence its administrator
     before(async () => {
       mail = await startMailServer()
       server = await startServer({ backend, env: mail.env })
+      admin = await signUp(server, 'Ada')
     })
     after(async () => {
       await server?.stop()
@@ -151,6 +153,78 @@ for (const backend of backends()) {
         const finalize = await post(server, '/auth/pwdreset/finalize', { tokenId: 'x' })
         assert.equal(finalize.status, 400)
         assert.deepEqual(await finalize.json(), { error: { message: 'Invalid request.', code: 'BAD_REQUEST_ERROR' } })
+      })
+    })
+
+    describe('server invites', () => {
+      before(async () => {
+        await data(server, admin.token,
+          'mutation { serverInfoUpdate(info: { name: "Invite Server", inviteOnly: true }) }')
+      })
+      after(async () => {
+        await data(server, admin.token,
+          'mutation { serverInfoUpdate(info: { name: "Invite Server", inviteOnly: false }) }')
+      })
+
+      it('an invite-only server refuses registration without an invite', async () => {
+        const res = await post(server, '/auth/local/register?challenge=c-inv', { email: unique('Nina'), password, name: 'Nina' })
+        assert.equal(res.status, 400)
+        assert.deepEqual(await res.json(), {
+          error: { message: 'This server is invite only. Please provide an invite id.', code: 'USER_INPUT_ERROR' }
+        })
+      })
+
+      it('the mailed invite registers that address, verified, with the invited role', async () => {
+        const email = unique('Ivy')
+        const created = await data(server, admin.token,
+          'mutation ($i: ServerInviteCreateInput!) { serverInviteCreate(input: $i) }',
+          { i: { email, message: 'Come <b>in</b>' } })
+        assert.deepEqual(created, { serverInviteCreate: true })
+
+        const message = await mail.waitFor(email, /^Ada invited you to Invite Server$/)
+        const token = message.text.match(/\/authn\/register\?token=([0-9a-f]{50})/)[1]
+        assert.ok(message.text.includes(`${server.url}/authn/register?token=${token}`))
+        assert.ok(message.text.includes('"Come <b>in</b>"'))
+        assert.ok(message.html.includes('Come &lt;b&gt;in&lt;/b&gt;'))
+
+        const byToken = await data(server, null,
+          'query ($t: String) { serverInviteByToken(token: $t) { email invitedBy { name } } }', { t: token })
+        assert.deepEqual(byToken, { serverInviteByToken: { email, invitedBy: { name: 'Ada' } } })
+
+        const wrong = await post(server, `/auth/local/register?challenge=c-w&token=${token}`,
+          { email: unique('Eve'), password, name: 'Eve' })
+        assert.equal(wrong.status, 400)
+        assert.deepEqual(await wrong.json(), {
+          error: {
+            message: "Wrong e-mail address or invite token. Make sure you're using the same e-mail address that received the invite.",
+            code: 'INVITE_NOT_FOUND'
+          }
+        })
+
+        const ivy = await register(server, email, 'Ivy', `&token=${token}`)
+        const me = await data(server, ivy.token, '{ activeUser { email verified role } }')
+        assert.deepEqual(me.activeUser, { email, verified: true, role: 'server:user' })
+
+        const reused = await post(server, `/auth/local/register?challenge=c-r&token=${token}`,
+          { email: unique('Ivy2'), password, name: 'Ivy' })
+        assert.equal(reused.status, 400)
+        assert.equal((await reused.json()).error.code, 'INVITE_NOT_FOUND')
+      })
+
+      it('serverInviteCreate refuses an address that has an account', async () => {
+        const res = await gql(server, admin.token,
+          'mutation ($i: ServerInviteCreateInput!) { serverInviteCreate(input: $i) }', { i: { email: admin.email } })
+        assert.equal(res.body.errors[0].message, 'This email is already associated with an account on this server')
+        assert.equal(res.body.errors[0].extensions.code, 'INVITE_CREATE_ERROR')
+      })
+
+      it('serverInviteBatchCreate mails every invite', async () => {
+        const emails = [unique('Bo'), unique('Cy')]
+        const res = await data(server, admin.token,
+          'mutation ($i: [ServerInviteCreateInput!]!) { serverInviteBatchCreate(input: $i) }',
+          { i: emails.map((email) => ({ email })) })
+        assert.deepEqual(res, { serverInviteBatchCreate: true })
+        for (const email of emails) await mail.waitFor(email, /^Ada invited you to Invite Server$/)
       })
     })
   })

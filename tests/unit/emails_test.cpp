@@ -2,9 +2,11 @@
 
 #include "auth_test_db.h"
 #include "base/error.h"
+#include "modules/auth/context.h"
 #include "modules/auth/crypto.h"
 #include "modules/emails/emails.h"
 #include "modules/emails/messages.h"
+#include "modules/invites/server_invites.h"
 #include "modules/users/users.h"
 
 namespace stipple::emails {
@@ -181,6 +183,89 @@ TEST(PasswordReset, ExpiresAfterAnHour) {
                                       kNow + kPasswordResetLifespanMs);
             }).second,
             "Invalid reset token, it may be expired");
+}
+
+// --- server invites ------------------------------------------------------------------------------
+
+auth::AuthContext admin_of(const users::User& user) {
+  auth::AuthContext caller;
+  caller.authenticated = true;
+  caller.user_id = user.id;
+  caller.server_role = user.role;
+  return caller;
+}
+
+TEST(ServerInvites, InviteLetsThatAddressRegisterWithItsRole) {
+  IdentityDb db;
+  const auto admin = admin_of(make_user(db, "admin@example.org"));
+  const auto invite = invites::create_server_invite(
+      db.conn(), admin, {"Bob@Example.org", "welcome", "server:admin"}, kNow);
+  EXPECT_EQ(invite.email, "bob@example.org");
+  EXPECT_EQ(invite.token.size(), 50u);
+  EXPECT_EQ(
+      invites::validate_registration_invite(db.conn(), "bob@example.org", invite.token).server_role,
+      "server:admin");
+
+  invites::finalize_registration(db.conn(), "bob@example.org", "someone");
+  EXPECT_FALSE(invites::find_server_invite_by_token(db.conn(), invite.token));
+}
+
+TEST(ServerInvites, TokenOfAnotherAddressIsNotFound) {
+  IdentityDb db;
+  const auto admin = admin_of(make_user(db, "admin@example.org"));
+  const auto invite = invites::create_server_invite(db.conn(), admin, {"bob@example.org"}, kNow);
+  EXPECT_EQ(error_of([&] {
+              invites::validate_registration_invite(db.conn(), "eve@example.org", invite.token);
+            }),
+            std::make_pair(std::string("INVITE_NOT_FOUND"),
+                           std::string("Wrong e-mail address or invite token. Make sure you're "
+                                       "using the same e-mail address that received the invite.")));
+}
+
+TEST(ServerInvites, RegisteredAddressCannotBeInvited) {
+  IdentityDb db;
+  const auto admin = admin_of(make_user(db, "admin@example.org"));
+  EXPECT_EQ(error_of([&] {
+              invites::create_server_invite(db.conn(), admin, {"ADMIN@example.org"}, kNow);
+            }),
+            std::make_pair(std::string("INVITE_CREATE_ERROR"),
+                           std::string("This email is already associated with an account on "
+                                       "this server")));
+}
+
+TEST(ServerInvites, RoleRules) {
+  IdentityDb db;
+  make_user(db, "admin@example.org");
+  const auto user = admin_of(make_user(db, "user@example.org"));
+  EXPECT_EQ(
+      error_of([&] {
+        invites::create_server_invite(db.conn(), user, {"a@example.org", {}, "server:admin"}, kNow);
+      }).second,
+      "Only server admins can assign the admin server role");
+  EXPECT_EQ(
+      error_of([&] {
+        invites::create_server_invite(db.conn(), user, {"a@example.org", {}, "server:guest"}, kNow);
+      }).second,
+      "Guest mode is not enabled on this server");
+  EXPECT_EQ(error_of([&] {
+              invites::create_server_invite(db.conn(), user, {"a@example.org", {}, "boss"}, kNow);
+            }).second,
+            "Invalid server role");
+  EXPECT_EQ(error_of([&] {
+              invites::create_server_invite(db.conn(), user,
+                                            {"a@example.org", std::string(1024, 'x')}, kNow);
+            }).second,
+            "Personal message too long");
+}
+
+TEST(ServerInvites, ANewInviteReplacesTheOld) {
+  IdentityDb db;
+  const auto admin = admin_of(make_user(db, "admin@example.org"));
+  const auto first = invites::create_server_invite(db.conn(), admin, {"bob@example.org"}, kNow);
+  const auto second = invites::create_server_invite(db.conn(), admin, {"bob@example.org"}, kNow);
+  EXPECT_FALSE(invites::find_server_invite_by_token(db.conn(), first.token));
+  EXPECT_EQ(invites::list_server_invites(db.conn()).size(), 1u);
+  EXPECT_EQ(invites::find_server_invite_by_token(db.conn(), second.token)->id, second.id);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "modules/auth/scopes.h"
 #include "modules/auth/token_validator.h"
 #include "modules/emails/emails.h"
+#include "modules/invites/server_invites.h"
 #include "modules/tokens/tokens.h"
 #include "modules/users/users.h"
 #include "net/server.h"
@@ -91,27 +92,42 @@ asio::awaitable<void> register_user(const Routes& r, Exchange& ex) {
   input.name = text_field(fields, "name").value_or("");
   input.password = text_field(fields, "password").value_or("");
   input.company = text_field(fields, "company");
+  // The invite travels as ?token= (or the older ?inviteId=), as upstream reads it.
+  auto invite_token = ex.query("token");
+  if (!invite_token || invite_token->empty()) invite_token = ex.query("inviteId");
+  if (invite_token && invite_token->empty()) invite_token.reset();
 
-  // Errors of create_user are USER_INPUT_ERRORs, answered by the server in upstream's shape.
+  // Errors are USER_INPUT_ERROR or INVITE_NOT_FOUND, answered by the server in upstream's shape.
   const int64_t now = system_now_ms();
   emails::Outbox* outbox = r.outbox.get();
   const auto [user, code] = co_await r.database.run([&](db::Connection& conn) {
-    // Not handled yet: server invites. An invite-only server refuses every registration.
+    // An invite-only server needs an invite; an invite must be valid on any server.
     const auto config = conn.query("SELECT invite_only FROM server_config WHERE id = 0");
-    if (!config.empty() && config[0].boolean(0)) {
-      throw Error("USER_INPUT_ERROR",
-                  "This server is invite only. Please authenticate yourself through a valid "
-                  "invite link.",
+    const bool invite_only = !config.empty() && config[0].boolean(0);
+    if (invite_only && !invite_token) {
+      throw Error("USER_INPUT_ERROR", "This server is invite only. Please provide an invite id.",
                   400);
     }
+    std::optional<invites::RegistrationInvite> invite;
+    if (invite_token) {
+      invite = invites::validate_registration_invite(conn, input.email, *invite_token);
+      input.role = invite->server_role;
+    }
 
-    // Every new account gets a link that verifies its address.
+    // An invited address is proven by the invite; any other gets a verification link.
     auto created = users::create_user(conn, input, now);
-    if (outbox) outbox->send_verification(conn, created, now);
+    if (invite) {
+      conn.execute("UPDATE users SET verified = TRUE WHERE id = $1", {created.id});
+      created.verified = true;
+      invites::finalize_registration(conn, created.email, created.id);
+    } else if (outbox) {
+      outbox->send_verification(conn, created, now);
+    }
     auto minted = apps::create_access_code(conn, apps::kWebAppId, created.id, *challenge, now);
     return std::make_pair(std::move(created), std::move(minted));
   });
-  log::info("auth.user_registered", {{"user_id", user.id}, {"role", user.role}},
+  log::info("auth.user_registered",
+            {{"user_id", user.id}, {"role", user.role}, {"invited", user.verified}},
             "a new account was registered");
   r.redirect_with_code(ex, code, /*registered=*/true);
 }
