@@ -75,7 +75,10 @@ void register_modules(Services& s) {
   if (s.config.test_routes) ops::register_test_routes(s.server);
   if (s.config.test_routes) live::register_test_routes(s.server, s.events);
   s.graphql.add(identity_graphql::binder(identity.validator));
-  s.graphql.add(core_graphql::bind_core);
+  auto on_project_invite = invites::project_invite_mailer(outbox);
+  s.graphql.add([on_project_invite](graphql::Schema& schema) {
+    core_graphql::bind_core(schema, on_project_invite);
+  });
   s.graphql.add(emails::binder(outbox));
   s.graphql.add(invites::binder(outbox));
   s.graphql.add(live::bind);

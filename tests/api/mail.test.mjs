@@ -218,6 +218,45 @@ for (const backend of backends()) {
         assert.equal(res.body.errors[0].extensions.code, 'INVITE_CREATE_ERROR')
       })
 
+      it('a project invite is mailed, and its token registers that address on an invite-only server', async () => {
+        const { projectMutations } = await data(server, admin.token,
+          'mutation { projectMutations { create(input: { name: "Bridge" }) { id } } }')
+        const projectId = projectMutations.create.id
+        const email = unique('Paul')
+        await data(server, admin.token,
+          'mutation ($p: ID!, $i: ProjectInviteCreateInput!) { projectMutations { invites { create(projectId: $p, input: $i) { id } } } }',
+          { p: projectId, i: { email, role: 'stream:reviewer' } })
+
+        const message = await mail.waitFor(email, /^Ada shared the project "Bridge" with you$/)
+        const token = message.text.match(/\/projects\/[0-9a-f]+\?token=([0-9a-f]{50})&accept=true/)[1]
+        assert.ok(message.text.includes(`${server.url}/projects/${projectId}?token=${token}&accept=true`))
+
+        const paul = await register(server, email, 'Paul', `&token=${token}`)
+        const used = await data(server, paul.token,
+          'mutation ($i: ProjectInviteUseInput!) { projectMutations { invites { use(input: $i) } } }',
+          { i: { projectId, token, accept: true } })
+        assert.deepEqual(used, { projectMutations: { invites: { use: true } } })
+        const project = await data(server, paul.token, 'query ($p: String!) { project(id: $p) { role } }', { p: projectId })
+        assert.deepEqual(project, { project: { role: 'stream:reviewer' } })
+      })
+
+      it('a project invite to an existing account is mailed to its address', async () => {
+        const { projectMutations } = await data(server, admin.token,
+          'mutation { projectMutations { create(input: { name: "Tower" }) { id } } }')
+        // A second account, registered through its own server invite.
+        const email = unique('Mia')
+        await data(server, admin.token,
+          'mutation ($i: ServerInviteCreateInput!) { serverInviteCreate(input: $i) }', { i: { email } })
+        const invite = await mail.waitFor(email, /^Ada invited you to Invite Server$/)
+        const token = invite.text.match(/\/authn\/register\?token=([0-9a-f]{50})/)[1]
+        const member = await register(server, email, 'Mia', `&token=${token}`)
+        const { activeUser } = await data(server, member.token, '{ activeUser { id } }')
+        await data(server, admin.token,
+          'mutation ($p: ID!, $i: [ProjectInviteCreateInput!]!) { projectMutations { invites { batchCreate(projectId: $p, input: $i) { id } } } }',
+          { p: projectMutations.create.id, i: [{ userId: activeUser.id }] })
+        await mail.waitFor(member.email, /^Ada shared the project "Tower" with you$/)
+      })
+
       it('serverInviteBatchCreate mails every invite', async () => {
         const emails = [unique('Bo'), unique('Cy')]
         const res = await data(server, admin.token,

@@ -9,6 +9,8 @@
 #include "modules/auth/token_validator.h"
 #include "modules/emails/emails.h"
 #include "modules/invites/server_invites.h"
+#include "modules/projects/project_repository.h"
+#include "modules/projects/projects.h"
 #include "modules/users/identity_graphql.h"
 #include "modules/users/users.h"
 
@@ -160,6 +162,28 @@ api::Binder binder(std::shared_ptr<emails::Outbox> outbox) {
                          [&](db::Connection& c) { delete_server_invite(c, id); });
                      co_return true;
                    });
+  };
+}
+
+std::function<void(db::Connection&, const projects::Invite&)> project_invite_mailer(
+    std::shared_ptr<emails::Outbox> outbox) {
+  return [outbox](db::Connection& conn, const projects::Invite& invite) {
+    // The address: the one invited, or the invited account's.
+    std::optional<std::string> to = invite.email;
+    if (!to && invite.user_id) {
+      if (const auto user = users::find_user_by_id(conn, *invite.user_id)) to = user->email;
+    }
+    const auto project = projects::find_project(conn, invite.project_id);
+    if (!to || !project) return;
+
+    const auto inviter = users::find_user_by_id(conn, invite.inviter_id);
+    const emails::Sender sender = outbox->sender(conn);
+    outbox->send(emails::project_invite_message(
+        sender, *to, inviter ? inviter->name : std::string("Somebody"), project->name, "",
+        emails::project_invite_link(sender, project->id, invite.token)));
+    log::info("invites.project_invite_mailed",
+              {{"invite_id", invite.id}, {"project_id", invite.project_id}},
+              "project invite mailed");
   };
 }
 
