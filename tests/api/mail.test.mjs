@@ -44,6 +44,11 @@ for (const backend of backends()) {
       await mail?.stop()
     })
 
+    it('serverInfo says e-mail is enabled', async () => {
+      const info = await data(server, null, '{ serverInfo { configuration { isEmailEnabled } } }')
+      assert.deepEqual(info, { serverInfo: { configuration: { isEmailEnabled: true } } })
+    })
+
     describe('verification', () => {
       it('registration mails a link that verifies the address', async () => {
         const user = await signUp(server, 'Vera')
@@ -268,10 +273,45 @@ for (const backend of backends()) {
     })
   })
 
+  describe(`e-mail with TLS required on ${backend}`, () => {
+    let mail
+    let server
+    before(async () => {
+      // The test SMTP server offers no STARTTLS, and EMAIL_REQUIRE_TLS defaults to true.
+      mail = await startMailServer()
+      const { EMAIL_REQUIRE_TLS, ...env } = mail.env
+      server = await startServer({ backend, env })
+    })
+    after(async () => {
+      await server?.stop()
+      await mail?.stop()
+    })
+
+    it('sends nothing in clear, logs the failure and still registers at once', async () => {
+      const started = Date.now()
+      const user = await signUp(server, 'Clara')
+      assert.ok(Date.now() - started < 5_000)
+      const deadline = Date.now() + 10_000
+      let line
+      while (!line && Date.now() < deadline) {
+        line = server.output.join('').split('\n').find((l) => l.includes('"mail.retry"') && l.includes(user.email))
+        if (!line) await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      assert.ok(line, 'no mail.retry line')
+      assert.equal(JSON.parse(line).attempt, 1)
+      assert.deepEqual(mail.messages, [])
+    })
+  })
+
   describe(`e-mail without SMTP on ${backend}`, () => {
     let server
     before(async () => { server = await startServer({ backend, env: { LOG_LEVEL: 'info' } }) })
     after(async () => { await server?.stop() })
+
+    it('serverInfo says e-mail is not enabled', async () => {
+      const info = await data(server, null, '{ serverInfo { configuration { isEmailEnabled } } }')
+      assert.deepEqual(info, { serverInfo: { configuration: { isEmailEnabled: false } } })
+    })
 
     it('writes the message to the log instead', async () => {
       const user = await signUp(server, 'Logan')

@@ -144,7 +144,7 @@ json::value server_info(const Config& config, db::Connection& conn) {
       {"configuration", json::object{{"objectSizeLimitBytes", kUploadLimitBytes},
                                      {"objectMultipartUploadSizeLimitBytes", kUploadLimitBytes},
                                      {"blobSizeLimitBytes", kUploadLimitBytes},
-                                     {"isEmailEnabled", false},
+                                     {"isEmailEnabled", config.uses_smtp()},
                                      {"emailVerificationTimeoutMinutes", 5}}},
       {"workspaces", json::object{{"workspacesEnabled", false}}},
       {"authStrategies", json::array{json::object{{"id", "local"},
