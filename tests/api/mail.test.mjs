@@ -262,6 +262,18 @@ for (const backend of backends()) {
         await mail.waitFor(member.email, /^Ada shared the project "Tower" with you$/)
       })
 
+      it('the legacy streamInviteCreate mails its invite too', async () => {
+        const { projectMutations } = await data(server, admin.token,
+          'mutation { projectMutations { create(input: { name: "Dam" }) { id } } }')
+        const email = unique('Leo')
+        const res = await data(server, admin.token,
+          'mutation ($i: StreamInviteCreateInput!) { streamInviteCreate(input: $i) }',
+          { i: { email, streamId: projectMutations.create.id } })
+        assert.deepEqual(res, { streamInviteCreate: true })
+        const message = await mail.waitFor(email, /^Ada shared the project "Dam" with you$/)
+        assert.match(message.text, new RegExp(`/projects/${projectMutations.create.id}\\?token=[0-9a-f]{50}&accept=true`))
+      })
+
       it('serverInviteBatchCreate mails every invite', async () => {
         const emails = [unique('Bo'), unique('Cy')]
         const res = await data(server, admin.token,

@@ -502,6 +502,24 @@ void bind_project_mutations(graphql::Schema& schema, const InviteListener& on_in
                    }
                    co_return co_await create_invites(ctx, project_id, inputs, on_invite);
                  });
+  // The legacy forms: one project per input, answering true.
+  schema.resolve("Mutation", "streamInviteCreate",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& input = ctx.args.at("input");
+                   const std::string project_id(input.as_object().at("streamId").as_string());
+                   const std::vector<projects::NewInvite> inputs{read_invite(input)};
+                   co_await create_invites(ctx, project_id, inputs, on_invite);
+                   co_return true;
+                 });
+  schema.resolve("Mutation", "streamInviteBatchCreate",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   for (const auto& input : ctx.args.at("input").as_array()) {
+                     const std::string project_id(input.as_object().at("streamId").as_string());
+                     const std::vector<projects::NewInvite> inputs{read_invite(input)};
+                     co_await create_invites(ctx, project_id, inputs, on_invite);
+                   }
+                   co_return true;
+                 });
 
   schema.resolve("ProjectInviteMutations", "use",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
