@@ -59,6 +59,9 @@ asio::awaitable<void> verify_email(const Routes& r, Exchange& ex) {
     message = e.code() == "EMAIL_VERIFICATION_FINALIZATION_ERROR"
                   ? std::string(e.what())
                   : std::string("Email verification unexpectedly failed");
+  } catch (const std::exception& e) {
+    log::error("emails.verification_error", {{"error", e.what()}}, "e-mail verification failed");
+    message = "Email verification unexpectedly failed";
   }
   if (message.empty()) {
     log::info("emails.verified", {}, "an e-mail address was verified");
