@@ -14,6 +14,7 @@ Mailer::Mailer(std::unique_ptr<Transport> transport, RetryPolicy policy)
 }
 
 Mailer::~Mailer() {
+  wait_idle(kDrainOnStop);
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

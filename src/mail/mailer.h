@@ -2,8 +2,9 @@
 // delivers them through the transport, retrying a failed send a few times with growing delays
 // before giving up. Every failure is logged; nothing is reported back to the request that asked.
 //
-// Not handled yet: the outbox lives in memory, so messages still queued when the process stops
-// are lost (each is logged as dropped).
+// Not handled yet: the outbox lives in memory. When the mailer is destroyed it keeps sending for
+// up to kDrainOnStop; messages still waiting after that (e.g. for a retry) are lost, each logged
+// as dropped.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,8 @@
 
 namespace stipple::mail {
 
+inline constexpr std::chrono::seconds kDrainOnStop{5};
+
 struct RetryPolicy {
   int attempts = 4;                             // sends tried per message, the first included
   std::chrono::milliseconds first_delay{2000};  // wait before the second attempt
@@ -28,7 +31,7 @@ struct RetryPolicy {
 class Mailer {
  public:
   explicit Mailer(std::unique_ptr<Transport> transport, RetryPolicy policy = {});
-  // Stops the worker after the send in progress, if any; queued messages are dropped.
+  // Sends what it can within kDrainOnStop, then stops the worker; the rest is dropped.
   ~Mailer();
   Mailer(const Mailer&) = delete;
   Mailer& operator=(const Mailer&) = delete;

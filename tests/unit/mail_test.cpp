@@ -172,6 +172,26 @@ TEST(Mailer, GivesUpAfterTheLastAttempt) {
   EXPECT_TRUE(t.sent.empty());
 }
 
+// Records into a list that outlives the mailer.
+class RecordingTransport : public Transport {
+ public:
+  explicit RecordingTransport(std::vector<std::string>& sent) : sent_(sent) {}
+  void send(const Message& message) override { sent_.push_back(message.to); }
+  std::string_view kind() const override { return "test"; }
+
+ private:
+  std::vector<std::string>& sent_;
+};
+
+TEST(Mailer, StoppingSendsWhatIsQueued) {
+  std::vector<std::string> sent;
+  {
+    Mailer mailer(std::make_unique<RecordingTransport>(sent), quick(3));
+    mailer.send(Message{"a@example.org", "s", "t", "h"});
+  }
+  EXPECT_EQ(sent, std::vector<std::string>{"a@example.org"});
+}
+
 TEST(Mailer, AFailingMessageDoesNotHoldUpTheNext) {
   // The first message fails once and waits for its retry; the second goes out meanwhile.
   auto transport = std::make_unique<FlakyTransport>(1);
