@@ -274,6 +274,27 @@ for (const backend of backends()) {
         assert.match(message.text, new RegExp(`/projects/${projectMutations.create.id}\\?token=[0-9a-f]{50}&accept=true`))
       })
 
+      it('an administrator can mail an invite again, or delete it', async () => {
+        const email = unique('Rex')
+        await data(server, admin.token,
+          'mutation ($i: ServerInviteCreateInput!) { serverInviteCreate(input: $i) }', { i: { email } })
+        const first = await mail.waitFor(email, /^Ada invited you to Invite Server$/)
+        const token = first.text.match(/\/authn\/register\?token=([0-9a-f]{50})/)[1]
+        const inviteId = (await data(server, null,
+          'query ($t: String) { serverInviteByToken(token: $t) { id } }', { t: token })).serverInviteByToken.id
+
+        assert.deepEqual(await data(server, admin.token, 'mutation ($id: String!) { inviteResend(inviteId: $id) }', { id: inviteId }),
+          { inviteResend: true })
+        const second = await mail.waitFor(email, /^Ada invited you to Invite Server$/, { nth: 2 })
+        assert.ok(second.text.includes(`/authn/register?token=${token}`))
+
+        assert.deepEqual(await data(server, admin.token, 'mutation ($id: String!) { inviteDelete(inviteId: $id) }', { id: inviteId }),
+          { inviteDelete: true })
+        const refused = await post(server, `/auth/local/register?challenge=c-d&token=${token}`, { email, password, name: 'Rex' })
+        assert.equal(refused.status, 400)
+        assert.equal((await refused.json()).error.code, 'INVITE_NOT_FOUND')
+      })
+
       it('serverInviteBatchCreate mails every invite', async () => {
         const emails = [unique('Bo'), unique('Cy')]
         const res = await data(server, admin.token,
