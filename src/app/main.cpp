@@ -88,7 +88,12 @@ int main(int argc, char** argv) {
                 << "listen: " << config.bind_address << ':' << config.port << '\n'
                 << "database: " << (config.uses_postgres() ? "postgres" : "sqlite") << '\n'
                 << "data_dir: " << config.data_dir << '\n'
-                << "redis: " << (config.redis_url.empty() ? "in process" : "configured") << '\n';
+                << "redis: " << (config.redis_url.empty() ? "in process" : "configured") << '\n'
+                << "email: "
+                << (config.uses_smtp()
+                        ? "smtp " + config.email_host + ":" + std::to_string(config.email_port)
+                        : std::string("log"))
+                << ", from " << config.email_from << '\n';
       return 0;
     }
   } catch (const ConfigError& e) {

@@ -5,10 +5,13 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "db/migrations.h"
+#include "mail/mailer.h"
 #include "modules/api/graphql_ws.h"
 #include "modules/auth/auth_module.h"
 #include "modules/auth/middleware.h"
+#include "modules/emails/emails_module.h"
 #include "modules/events/event_bus.h"
+#include "modules/invites/invites_module.h"
 #include "modules/live/live.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
@@ -35,18 +38,49 @@ std::size_t run_migrations(db::Database& database) {
   return applied.size();
 }
 
+// The mailer the configuration asks for: SMTP, or the log.
+std::shared_ptr<mail::Mailer> make_mailer(const Config& config) {
+  if (!config.uses_smtp()) {
+    return std::make_shared<mail::Mailer>(mail::make_log_transport(config.email_from));
+  }
+  mail::SmtpSettings smtp;
+  smtp.host = config.email_host;
+  smtp.port = config.email_port;
+  smtp.username = config.email_username;
+  smtp.password = config.email_password;
+  smtp.from = config.email_from;
+  smtp.secure = config.email_secure;
+  smtp.require_tls = config.email_require_tls;
+  return std::make_shared<mail::Mailer>(mail::make_smtp_transport(std::move(smtp)));
+}
+
 void register_modules(Services& s) {
+  auto mailer = make_mailer(s.config);
+  log::info(
+      "mail.ready",
+      {{"transport", mailer->kind()}, {"host", s.config.email_host}, {"from", s.config.email_from}},
+      "e-mail goes through " + std::string(mailer->kind()));
+  auto outbox =
+      std::make_shared<emails::Outbox>(mailer, s.config.canonical_url, s.config.frontend_origin);
+
   // Identity first: its middleware must see every request before any route does.
-  const auto identity =
-      auth::register_module(auth::AuthDeps{s.server, s.database, s.config.canonical_url,
-                                           s.config.frontend_origin, s.config.ratelimiter_enabled});
+  const auto identity = auth::register_module(
+      auth::AuthDeps{s.server, s.database, s.config.canonical_url, s.config.frontend_origin,
+                     s.config.ratelimiter_enabled, outbox});
+  emails::register_routes(emails::EmailsDeps{s.server, s.database, outbox, identity.validator,
+                                             s.config.frontend_origin});
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,
                                     !s.config.redis_url.empty()});
   objects::register_routes(objects::ObjectsDeps{s.server, s.database, s.config});
   if (s.config.test_routes) ops::register_test_routes(s.server);
   if (s.config.test_routes) live::register_test_routes(s.server, s.events);
   s.graphql.add(identity_graphql::binder(identity.validator));
-  s.graphql.add(core_graphql::bind_core);
+  auto on_project_invite = invites::project_invite_mailer(outbox);
+  s.graphql.add([on_project_invite](graphql::Schema& schema) {
+    core_graphql::bind_core(schema, on_project_invite);
+  });
+  s.graphql.add(emails::binder(outbox));
+  s.graphql.add(invites::binder(outbox));
   s.graphql.add(live::bind);
   s.graphql.use_event_bus(s.events);
   live::add_sources(s.graphql.subscription_sources(), s.events, s.database);

@@ -155,6 +155,20 @@ void add_config_options(CLI::App& app, Config& c, std::string& log_level_text,
   setting(app, "--max-batch-size", "MAX_BATCH_SIZE", c.max_batch_size,
           "Largest batch of the legacy objectCreate mutation");
 
+  bool_setting(app, "--email-enabled", "EMAIL", c.email_enabled,
+               "Send e-mail through SMTP (otherwise messages are written to the log)");
+  setting(app, "--email-host", "EMAIL_HOST", c.email_host, "SMTP server host name");
+  setting(app, "--email-port", "EMAIL_PORT", c.email_port, "SMTP server port");
+  setting(app, "--email-username", "EMAIL_USERNAME", c.email_username,
+          "SMTP user name; empty = no authentication");
+  setting(app, "--email-password", "EMAIL_PASSWORD", c.email_password, "SMTP password");
+  setting(app, "--email-from", "EMAIL_FROM", c.email_from,
+          "Sender address (default: no-reply@<host of CANONICAL_URL>)");
+  bool_setting(app, "--email-secure", "EMAIL_SECURE", c.email_secure,
+               "Speak TLS from the first byte (SMTPS, usually port 465)");
+  bool_setting(app, "--email-require-tls", "EMAIL_REQUIRE_TLS", c.email_require_tls,
+               "Send only after STARTTLS succeeds; false = use STARTTLS when offered");
+
   setting(app, "--ws-keepalive-ms", "STIPPLE_WS_KEEPALIVE_MS", c.ws_keepalive_ms,
           "Interval of keep-alive messages on GraphQL subscription sockets");
   setting(app, "--ws-init-timeout-ms", "STIPPLE_WS_INIT_TIMEOUT_MS", c.ws_init_timeout_ms,
@@ -232,6 +246,22 @@ void finalize_config(Config& c, const std::string& log_level_text,
   require_http_url(c.frontend_origin, "FRONTEND_ORIGIN");
   c.frontend_origin = strip_trailing_slash(c.frontend_origin);
   if (c.server_version.empty()) c.server_version = STIPPLE_VERSION;
+
+  // E-mail: SMTP needs a host; the sender defaults to an address at the server's own host name
+  // (an address literal for an IP host, as RFC 5321 writes it).
+  if (c.email_enabled && c.email_host.empty()) {
+    throw ConfigError("invalid setting EMAIL_HOST: required when EMAIL is true");
+  }
+  if (c.email_port == 0) {
+    throw ConfigError("invalid setting EMAIL_PORT: must be between 1 and 65535");
+  }
+  if (c.email_from.empty()) {
+    const auto url = boost::urls::parse_absolute_uri(c.canonical_url);
+    std::string host = url->host_address();
+    if (url->host_type() == boost::urls::host_type::ipv4) host = "[" + host + "]";
+    if (url->host_type() == boost::urls::host_type::ipv6) host = "[IPv6:" + host + "]";
+    c.email_from = "no-reply@" + host;
+  }
 
   if (!needs_data_dir) return;
   std::error_code fs_error;

@@ -45,6 +45,16 @@ struct Config {
   int max_project_models_per_page = 500;
   int max_batch_size = 250;
 
+  // E-mail. Without EMAIL=true and an EMAIL_HOST, messages are written to the log instead.
+  bool email_enabled = false;     // EMAIL
+  std::string email_host;         // EMAIL_HOST
+  uint16_t email_port = 587;      // EMAIL_PORT
+  std::string email_username;     // EMAIL_USERNAME; empty = no SMTP authentication
+  std::string email_password;     // EMAIL_PASSWORD
+  std::string email_from;         // EMAIL_FROM; defaults to no-reply@<canonical host>
+  bool email_secure = false;      // EMAIL_SECURE: TLS from the first byte (smtps, port 465)
+  bool email_require_tls = true;  // EMAIL_REQUIRE_TLS: refuse to send unless STARTTLS succeeds
+
   // Behaviour
   bool ratelimiter_enabled = true;
   int ws_keepalive_ms = 30000;    // legacy graphql-ws `ka` interval
@@ -55,6 +65,7 @@ struct Config {
   log::Format log_format = log::Format::automatic;
 
   bool uses_postgres() const { return !postgres_url.empty(); }
+  bool uses_smtp() const { return email_enabled && !email_host.empty(); }
 
   // The libpq connection string built from POSTGRES_URL (+ USER/PASSWORD/DB when set).
   std::string postgres_conninfo() const;

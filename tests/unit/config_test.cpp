@@ -18,7 +18,8 @@ void clear_setting_environment() {
   for (const char* name :
        {"PORT", "BIND_ADDRESS", "CANONICAL_URL", "FRONTEND_ORIGIN", "RATELIMITER_ENABLED",
         "MAX_REQUEST_BODY_SIZE_MB", "SHUTDOWN_TIMEOUT_SECONDS", "POSTGRES_URL", "REDIS_URL",
-        "LOG_LEVEL", "LOG_FORMAT", "STIPPLE_DATA_DIR", "SESSION_SECRET"}) {
+        "LOG_LEVEL", "LOG_FORMAT", "STIPPLE_DATA_DIR", "SESSION_SECRET", "EMAIL", "EMAIL_HOST",
+        "EMAIL_PORT", "EMAIL_FROM", "EMAIL_SECURE", "EMAIL_REQUIRE_TLS"}) {
     unsetenv(name);
   }
 }
@@ -136,6 +137,26 @@ TEST(Config, GeneratesTheSessionSecretOnceAndKeepsIt) {
   finalize_config(second, level, format, true);
   EXPECT_EQ(second.session_secret, first.session_secret);
   std::filesystem::remove_all(dir);
+}
+
+TEST(Config, EmailIsOffAndSenderFollowsTheCanonicalHost) {
+  const Config ip = parse({});
+  EXPECT_FALSE(ip.uses_smtp());
+  EXPECT_EQ(ip.email_from, "no-reply@[127.0.0.1]");
+  EXPECT_TRUE(ip.email_require_tls);
+  EXPECT_EQ(ip.email_port, 587);
+  EXPECT_EQ(parse({"--canonical-url", "https://speckle.example.org/"}).email_from,
+            "no-reply@speckle.example.org");
+  EXPECT_EQ(parse({"--canonical-url", "http://[::1]:3000"}).email_from, "no-reply@[IPv6:::1]");
+}
+
+TEST(Config, EmailNeedsAHost) {
+  EXPECT_EQ(error_of({"--email-enabled", "true"}),
+            "invalid setting EMAIL_HOST: required when EMAIL is true");
+  const Config smtp = parse({"--email-enabled", "true", "--email-host", "smtp.example.org",
+                             "--email-from", "Team <team@example.org>"});
+  EXPECT_TRUE(smtp.uses_smtp());
+  EXPECT_EQ(smtp.email_from, "Team <team@example.org>");
 }
 
 }  // namespace

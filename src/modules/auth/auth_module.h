@@ -1,6 +1,6 @@
 // The identity module's wiring: seeds scopes and built-in apps, installs the rate-limit and
 // token middleware, and registers the REST auth routes:
-//   POST /auth/local/register?challenge=   POST /auth/local/login?challenge=
+//   POST /auth/local/register?challenge=[&token=|&inviteId=]   POST /auth/local/login?challenge=
 //   GET  /auth/accesscode                  POST /auth/token        POST /auth/logout
 // GET /oauth/token is deliberately left unregistered: its 404 tells the newest .NET SDK to use
 // the access-code flow.
@@ -16,6 +16,9 @@ class Connection;
 namespace stipple::net {
 class Server;
 }
+namespace stipple::emails {
+class Outbox;
+}
 
 namespace stipple::auth {
 
@@ -27,6 +30,8 @@ struct AuthDeps {
   std::string canonical_url;    // the server's public origin
   std::string frontend_origin;  // where logins redirect to
   bool rate_limiter_enabled = true;
+  // Mails the verification link to every account registered without an invite; none when null.
+  std::shared_ptr<emails::Outbox> outbox;
 };
 
 // What other modules (GraphQL resolvers) need from identity at run time.

@@ -2,7 +2,6 @@
 // register errors as {"error":{"message","code"}}, login failures as {"err":true,"message"},
 // /auth/token failures as 401 {"err": message}, access-code and logout failures as 400 text.
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -10,10 +9,13 @@
 #include "modules/apps/apps.h"
 #include "modules/auth/auth_module.h"
 #include "modules/auth/context.h"
+#include "modules/auth/form.h"
 #include "modules/auth/middleware.h"
 #include "modules/auth/rate_limiter.h"
 #include "modules/auth/scopes.h"
 #include "modules/auth/token_validator.h"
+#include "modules/emails/emails.h"
+#include "modules/invites/server_invites.h"
 #include "modules/tokens/tokens.h"
 #include "modules/users/users.h"
 #include "net/server.h"
@@ -36,46 +38,12 @@ std::string without_trailing_slash(std::string url) {
   return url;
 }
 
-// The request body as flat fields: a JSON object, or an urlencoded form. A malformed JSON body is
-// a 400, as upstream's body parser answers it.
-json::object body_fields(Exchange& ex) {
-  const std::string& body = ex.body();
-  if (body.empty()) return {};
-  const std::string_view type = ex.header(net::http::field::content_type);
-  if (type.starts_with("application/x-www-form-urlencoded")) {
-    json::object fields;
-    auto parsed = boost::urls::parse_query(body);
-    if (!parsed) return fields;
-    for (const auto& param : *parsed) {
-      if (!fields.contains(param.key)) fields[param.key] = param.value;
-    }
-    return fields;
-  }
-  boost::system::error_code ec;
-  json::value value = json::parse(body, ec);
-  if (ec) throw Error("USER_INPUT_ERROR", "The request body is not valid JSON", 400);
-  if (!value.is_object()) return {};
-  return std::move(value.as_object());
-}
-
-// A string field; nullopt when absent or not a string.
-std::optional<std::string> text_field(const json::object& fields, std::string_view key) {
-  const auto* value = fields.if_contains(key);
-  if (!value || !value->is_string()) return std::nullopt;
-  return std::string(value->as_string());
-}
-
-// Express's res.redirect: 302, Location, and a short text body.
-void redirect(Exchange& ex, const std::string& url) {
-  ex.set_header(net::http::field::location, url);
-  ex.respond(status::found, "Found. Redirecting to " + url, "text/plain; charset=utf-8");
-}
-
 // Shared state of the routes.
 struct Routes {
   db::Database& database;
   std::shared_ptr<TokenValidator> validator;
   std::string frontend_origin;
+  std::shared_ptr<emails::Outbox> outbox;
 
   // The challenge of a login or registration; answers 400 when there is none.
   std::optional<std::string> challenge(Exchange& ex) const {
@@ -124,23 +92,42 @@ asio::awaitable<void> register_user(const Routes& r, Exchange& ex) {
   input.name = text_field(fields, "name").value_or("");
   input.password = text_field(fields, "password").value_or("");
   input.company = text_field(fields, "company");
+  // The invite travels as ?token= (or the older ?inviteId=), as upstream reads it.
+  auto invite_token = ex.query("token");
+  if (!invite_token || invite_token->empty()) invite_token = ex.query("inviteId");
+  if (invite_token && invite_token->empty()) invite_token.reset();
 
-  // Errors of create_user are USER_INPUT_ERRORs, answered by the server in upstream's shape.
+  // Errors are USER_INPUT_ERROR or INVITE_NOT_FOUND, answered by the server in upstream's shape.
   const int64_t now = system_now_ms();
+  emails::Outbox* outbox = r.outbox.get();
   const auto [user, code] = co_await r.database.run([&](db::Connection& conn) {
-    // Not handled yet: server invites. An invite-only server refuses every registration.
+    // An invite-only server needs an invite; an invite must be valid on any server.
     const auto config = conn.query("SELECT invite_only FROM server_config WHERE id = 0");
-    if (!config.empty() && config[0].boolean(0)) {
-      throw Error("USER_INPUT_ERROR",
-                  "This server is invite only. Please authenticate yourself through a valid "
-                  "invite link.",
+    const bool invite_only = !config.empty() && config[0].boolean(0);
+    if (invite_only && !invite_token) {
+      throw Error("USER_INPUT_ERROR", "This server is invite only. Please provide an invite id.",
                   400);
     }
+    std::optional<invites::RegistrationInvite> invite;
+    if (invite_token) {
+      invite = invites::validate_registration_invite(conn, input.email, *invite_token);
+      input.role = invite->server_role;
+    }
+
+    // An invited address is proven by the invite; any other gets a verification link.
     auto created = users::create_user(conn, input, now);
+    if (invite) {
+      conn.execute("UPDATE users SET verified = TRUE WHERE id = $1", {created.id});
+      created.verified = true;
+      invites::finalize_registration(conn, created.email, created.id);
+    } else if (outbox) {
+      outbox->send_verification(conn, created, now);
+    }
     auto minted = apps::create_access_code(conn, apps::kWebAppId, created.id, *challenge, now);
     return std::make_pair(std::move(created), std::move(minted));
   });
-  log::info("auth.user_registered", {{"user_id", user.id}, {"role", user.role}},
+  log::info("auth.user_registered",
+            {{"user_id", user.id}, {"role", user.role}, {"invited", user.verified}},
             "a new account was registered");
   r.redirect_with_code(ex, code, /*registered=*/true);
 }
@@ -301,7 +288,7 @@ AuthServices register_module(const AuthDeps& deps) {
 
   // Routes.
   auto routes = std::make_shared<Routes>(
-      Routes{deps.database, validator, without_trailing_slash(deps.frontend_origin)});
+      Routes{deps.database, validator, without_trailing_slash(deps.frontend_origin), deps.outbox});
   auto bind = [routes](asio::awaitable<void> (*handler)(const Routes&, Exchange&)) {
     return
         [routes, handler](Exchange& ex) -> asio::awaitable<void> { co_await handler(*routes, ex); };

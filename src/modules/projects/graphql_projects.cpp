@@ -144,7 +144,7 @@ json::value server_info(const Config& config, db::Connection& conn) {
       {"configuration", json::object{{"objectSizeLimitBytes", kUploadLimitBytes},
                                      {"objectMultipartUploadSizeLimitBytes", kUploadLimitBytes},
                                      {"blobSizeLimitBytes", kUploadLimitBytes},
-                                     {"isEmailEnabled", false},
+                                     {"isEmailEnabled", config.uses_smtp()},
                                      {"emailVerificationTimeoutMinutes", 5}}},
       {"workspaces", json::object{{"workspacesEnabled", false}}},
       {"authStrategies", json::array{json::object{{"id", "local"},
@@ -415,7 +415,23 @@ void announce_deleted(ResolveContext& ctx, const std::vector<std::string>& ids) 
   }
 }
 
-void bind_project_mutations(graphql::Schema& schema) {
+// Stores the invites in order (stopping at the first refused one) and answers the project.
+asio::awaitable<json::value> create_invites(ResolveContext& ctx, const std::string& project_id,
+                                            const std::vector<projects::NewInvite>& inputs,
+                                            const InviteListener& on_invite) {
+  const auto now = now_ms();
+  const auto work13 = [&project_id, &inputs, &on_invite, now](db::Connection& c,
+                                                              const auto& caller) {
+    for (const auto& input : inputs) {
+      const auto invite = projects::create_invite(c, caller, project_id, input, now);
+      if (on_invite) on_invite(c, invite);
+    }
+    return *projects::find_project(c, project_id);
+  };
+  co_return co_await project_result(ctx, std::ref(work13));
+}
+
+void bind_project_mutations(graphql::Schema& schema, const InviteListener& on_invite) {
   const auto empty = [](ResolveContext&) -> json::value { return json::object{}; };
   schema.resolve_sync("Mutation", "projectMutations", empty);
   schema.resolve_sync("ProjectMutations", "invites", empty);
@@ -504,19 +520,45 @@ void bind_project_mutations(graphql::Schema& schema) {
                    co_return true;
                  });
 
-  schema.resolve(
-      "ProjectInviteMutations", "create", [](ResolveContext& ctx) -> asio::awaitable<json::value> {
-        const std::string project_id(ctx.args.at("projectId").as_string());
-        const auto& i = object_arg(ctx, "input");
-        projects::NewInvite input{opt_string(i, "userId"), opt_string(i, "email"),
-                                  opt_string(i, "role")};
-        const auto now = now_ms();
-        const auto work13 = [project_id, input, now](db::Connection& c, const auto& caller) {
-          projects::create_invite(c, caller, project_id, input, now);
-          return *projects::find_project(c, project_id);
-        };
-        co_return co_await project_result(ctx, std::ref(work13));
-      });
+  // Invites: each one stored is handed to the listener (which mails it).
+  const auto read_invite = [](const json::value& i) {
+    const auto& input = i.as_object();
+    return projects::NewInvite{opt_string(input, "userId"), opt_string(input, "email"),
+                               opt_string(input, "role")};
+  };
+  schema.resolve("ProjectInviteMutations", "create",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string project_id(ctx.args.at("projectId").as_string());
+                   const std::vector<projects::NewInvite> inputs{read_invite(ctx.args.at("input"))};
+                   co_return co_await create_invites(ctx, project_id, inputs, on_invite);
+                 });
+  schema.resolve("ProjectInviteMutations", "batchCreate",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const std::string project_id(ctx.args.at("projectId").as_string());
+                   std::vector<projects::NewInvite> inputs;
+                   for (const auto& i : ctx.args.at("input").as_array()) {
+                     inputs.push_back(read_invite(i));
+                   }
+                   co_return co_await create_invites(ctx, project_id, inputs, on_invite);
+                 });
+  // The legacy forms: one project per input, answering true.
+  schema.resolve("Mutation", "streamInviteCreate",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   const auto& input = ctx.args.at("input");
+                   const std::string project_id(input.as_object().at("streamId").as_string());
+                   const std::vector<projects::NewInvite> inputs{read_invite(input)};
+                   co_await create_invites(ctx, project_id, inputs, on_invite);
+                   co_return true;
+                 });
+  schema.resolve("Mutation", "streamInviteBatchCreate",
+                 [on_invite, read_invite](ResolveContext& ctx) -> asio::awaitable<json::value> {
+                   for (const auto& input : ctx.args.at("input").as_array()) {
+                     const std::string project_id(input.as_object().at("streamId").as_string());
+                     const std::vector<projects::NewInvite> inputs{read_invite(input)};
+                     co_await create_invites(ctx, project_id, inputs, on_invite);
+                   }
+                   co_return true;
+                 });
 
   schema.resolve("ProjectInviteMutations", "use",
                  [](ResolveContext& ctx) -> asio::awaitable<json::value> {
@@ -779,16 +821,16 @@ asio::awaitable<ProjectWithRole> readable_project(graphql::ResolveContext& ctx,
   co_return co_await req.database->run(std::ref(work23));
 }
 
-void bind_projects(graphql::Schema& schema) {
+void bind_projects(graphql::Schema& schema, const InviteListener& on_invite) {
   bind_queries(schema);
   bind_project_fields(schema);
-  bind_project_mutations(schema);
+  bind_project_mutations(schema, on_invite);
   bind_legacy_mutations(schema);
   bind_user_fields(schema);
 }
 
-void bind_core(graphql::Schema& schema) {
-  bind_projects(schema);
+void bind_core(graphql::Schema& schema, const InviteListener& on_invite) {
+  bind_projects(schema, on_invite);
   bind_models(schema);
   bind_versions(schema);
   bind_objects(schema);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,13 +82,17 @@ asio::awaitable<json::value> load_limited_user(graphql::ResolveContext& ctx,
 asio::awaitable<projects::ProjectWithRole> readable_project(graphql::ResolveContext& ctx,
                                                             const std::string& project_id);
 
+// Told about each project invite right after it is stored, on the database thread (the e-mail
+// side mails it). Empty = nobody is told.
+using InviteListener = std::function<void(db::Connection&, const projects::Invite&)>;
+
 // Binders, one per module, registered by the composition root.
-void bind_projects(graphql::Schema& schema);
+void bind_projects(graphql::Schema& schema, const InviteListener& on_invite = {});
 void bind_models(graphql::Schema& schema);
 void bind_versions(graphql::Schema& schema);
 void bind_objects(graphql::Schema& schema);
 void bind_viewer(graphql::Schema& schema);
 // All of them.
-void bind_core(graphql::Schema& schema);
+void bind_core(graphql::Schema& schema, const InviteListener& on_invite = {});
 
 }  // namespace stipple::core_graphql

@@ -261,10 +261,7 @@ void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> v
 
   // User fields computed from the stored account.
   schema.resolve_sync("User", "email", visible_email);
-  schema.resolve_sync("User", "hasPendingVerification", [](ResolveContext& ctx) -> json::value {
-    const auto* verified = ctx.parent.as_object().if_contains("verified");
-    return !(verified && verified->is_bool() && verified->as_bool());
-  });
+  // User.hasPendingVerification is resolved by the e-mail module.
   schema.resolve_sync("User", "emails", [](ResolveContext& ctx) -> json::value {
     // One primary address per account; its id is the user's.
     const auto& user = ctx.parent.as_object();
