@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { startServer, backends, freePort } from './lib/server.mjs'
 import { signUp, data } from './lib/accounts.mjs'
 import { openSocket, sleep } from './lib/websocket.mjs'
-import { makeModel, uploadGzipBatches } from './lib/objects.mjs'
+import { makeModel, uploadGzipBatches, addCollaborator } from './lib/objects.mjs'
 
 async function listeners (server) {
   return (await (await fetch(server.url + '/api/_test/listeners')).json()).listeners
@@ -150,6 +150,30 @@ for (const backend of backends()) {
       })
       await sleep(100)
       assert.deepEqual(sub.ws.pending(), [])
+      sub.ws.close()
+      await untilListeners(server, 0)
+    })
+
+    it('tells every member that a deleted project is gone', async () => {
+      const projectId = (await data(server, owner.token, createProject, { name: 'Shared then gone' }))
+        .projectMutations.create.id
+      const member = await signUp(server, 'Member')
+      addCollaborator(server, projectId, member, 'stream:reviewer')
+      const sub = await subscriber(server, member.token)
+      const mine = sub.start('subscription { userProjectsUpdated { type id project { id } } }')
+      const removed = sub.start('subscription { userStreamRemoved }')
+      await untilListeners(server, 2)
+      await data(server, owner.token, 'mutation($id: String!) { projectMutations { delete(id: $id) } }', { id: projectId })
+      assert.deepEqual(await sub.ws.nextFor(mine), {
+        type: 'data',
+        id: mine,
+        payload: { data: { userProjectsUpdated: { type: 'REMOVED', id: projectId, project: null } } }
+      })
+      assert.deepEqual(await sub.ws.nextFor(removed), {
+        type: 'data',
+        id: removed,
+        payload: { data: { userStreamRemoved: { id: projectId } } }
+      })
       sub.ws.close()
       await untilListeners(server, 0)
     })

@@ -406,12 +406,13 @@ std::string parent_string_of(const json::value& value, std::string_view key) {
   return std::string(value.as_object().at(key).as_string());
 }
 
-// Tells live subscribers that projects are gone, and that the caller lost them.
-void announce_deleted(ResolveContext& ctx, const std::vector<std::string>& ids) {
+// Tells live subscribers that projects are gone, and every former member that they lost them.
+void announce_deleted(ResolveContext& ctx, const std::vector<std::string>& ids,
+                      const std::vector<projects::Collaborator>& members) {
   auto& req = request(ctx);
-  for (const auto& id : ids) {
-    live::announce_project(req, "DELETED", id, nullptr);
-    live::announce_user_project(req, "REMOVED", req.caller.user_id, id);
+  for (const auto& id : ids) live::announce_project(req, "DELETED", id, nullptr);
+  for (const auto& member : members) {
+    live::announce_user_project(req, "REMOVED", member.user_id, member.project_id);
   }
 }
 
@@ -475,10 +476,12 @@ void bind_project_mutations(graphql::Schema& schema, const InviteListener& on_in
                    const std::string id(ctx.args.at("id").as_string());
                    const auto caller = request(ctx).caller;
                    const auto work9 = [caller, id](db::Connection& c) {
+                     auto members = projects::list_collaborators(c, std::vector<std::string>{id});
                      projects::delete_project(c, caller, id);
+                     return members;
                    };
-                   co_await request(ctx).database->run(std::ref(work9));
-                   announce_deleted(ctx, {id});
+                   const auto members = co_await request(ctx).database->run(std::ref(work9));
+                   announce_deleted(ctx, {id}, members);
                    co_return true;
                  });
 
@@ -487,10 +490,12 @@ void bind_project_mutations(graphql::Schema& schema, const InviteListener& on_in
                    const auto ids = string_list(ctx.args, "ids");
                    const auto caller = request(ctx).caller;
                    const auto work10 = [caller, ids](db::Connection& c) {
+                     auto members = projects::list_collaborators(c, ids);
                      projects::batch_delete_projects(c, caller, ids);
+                     return members;
                    };
-                   co_await request(ctx).database->run(std::ref(work10));
-                   announce_deleted(ctx, ids);
+                   const auto members = co_await request(ctx).database->run(std::ref(work10));
+                   announce_deleted(ctx, ids, members);
                    co_return true;
                  });
 
@@ -657,10 +662,12 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                    const std::string id(ctx.args.at("id").as_string());
                    const auto caller = request(ctx).caller;
                    const auto work18 = [caller, id](db::Connection& c) {
+                     auto members = projects::list_collaborators(c, std::vector<std::string>{id});
                      projects::delete_project(c, caller, id);
+                     return members;
                    };
-                   co_await request(ctx).database->run(std::ref(work18));
-                   announce_deleted(ctx, {id});
+                   const auto members = co_await request(ctx).database->run(std::ref(work18));
+                   announce_deleted(ctx, {id}, members);
                    co_return true;
                  });
 
@@ -669,10 +676,12 @@ void bind_legacy_mutations(graphql::Schema& schema) {
                    const auto ids = string_list(ctx.args, "ids");
                    const auto caller = request(ctx).caller;
                    const auto work19 = [caller, ids](db::Connection& c) {
+                     auto members = projects::list_collaborators(c, ids);
                      projects::batch_delete_projects(c, caller, ids);
+                     return members;
                    };
-                   co_await request(ctx).database->run(std::ref(work19));
-                   announce_deleted(ctx, ids);
+                   const auto members = co_await request(ctx).database->run(std::ref(work19));
+                   announce_deleted(ctx, ids, members);
                    co_return true;
                  });
 
