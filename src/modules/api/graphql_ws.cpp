@@ -393,7 +393,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     try {
       if (type != graphql::ast::OperationType::kSubscription) {
         // Queries and mutations run once.
-        auto response = co_await executor.execute(request, context());
+        // Named, not temporaries in the co_await expression: see Database::run on GCC 12.
+        const std::any call_context = context();
+        auto response = co_await executor.execute(request, call_context);
         if (operation->cancelled) co_return;
         if (response.failed_before_execution()) {
           fail_before_execution(id, operation, response);
@@ -419,7 +421,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
           throw graphql::Error("The subscription " + field_name + " is not available yet.",
                                "NOT_IMPLEMENTED");
         }
-        stream = co_await (*source)(subscription, std::any(context()));
+        const std::any open_context = context();
+        stream = co_await (*source)(subscription, open_context);
       } catch (const graphql::Error& e) {
         graphql::GraphQLError error;
         error.message = e.what();
@@ -445,7 +448,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       while (auto event = co_await operation->stream->next()) {
         if (operation->cancelled) break;
         json::object root{{field_name, std::move(*event)}};
-        auto response = co_await executor.execute(request, context(), std::move(root));
+        const std::any event_context = context();
+        const json::value root_value = std::move(root);
+        auto response = co_await executor.execute(request, event_context, root_value);
         if (operation->cancelled) break;
         send_result(id, response.to_json());
       }
