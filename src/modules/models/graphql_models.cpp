@@ -70,31 +70,10 @@ FirstPageLoader& first_page_loader(ResolveContext& ctx) {
     return new FirstPageLoader(
         [database](std::vector<std::string> keys) -> asio::awaitable<std::vector<json::value>> {
           const auto load = [&keys](db::Connection& conn) {
-            // Group the keys by limit: one count query and one window query per distinct limit.
-            std::unordered_map<int64_t, std::vector<std::string>> by_limit;
-            for (const auto& key : keys) {
-              const auto newline = key.find('\n');
-              by_limit[std::stoll(key.substr(newline + 1))].push_back(key.substr(0, newline));
-            }
-            std::unordered_map<std::string, json::value> pages;
-            for (const auto& [limit, ids] : by_limit) {
-              const auto counts = models::count_listed_models(conn, ids);
-              std::unordered_map<std::string, projects::Page<models::Model>> grouped;
-              for (std::size_t i = 0; i < ids.size(); ++i) grouped[ids[i]].total_count = counts[i];
-              for (auto& m : models::latest_listed_models(conn, ids, limit)) {
-                grouped[m.project_id].items.push_back(std::move(m));
-              }
-              for (auto& [id, page] : grouped) {
-                if (!page.items.empty()) {
-                  page.cursor =
-                      projects::encode_cursor({page.items.back().updated_at, page.items.back().id});
-                }
-                pages[id + "\n" + std::to_string(limit)] = page_json(page, model_json);
-              }
-            }
-            std::vector<json::value> out;
-            for (const auto& key : keys) out.push_back(pages[key]);
-            return out;
+            return first_pages<models::Model>(
+                conn, keys, models::count_listed_models, models::latest_listed_models,
+                [](const models::Model& m) { return m.project_id; },
+                [](const models::Model& m) { return m.updated_at; }, model_json);
           };
           co_return co_await database->run(std::ref(load));
         });

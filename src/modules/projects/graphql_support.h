@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -72,6 +73,40 @@ json::object page_json(const projects::Page<T>& page, F item_json) {
                       {"items", std::move(items)}};
 }
 json::object permission_json(projects::Permission permission);
+
+// Answers a batch of "<parent id>\n<limit>" keys with each parent's first page: one count query
+// and one latest-items query per distinct limit. `count(conn, ids)` gives the totals in the order
+// of `ids`, `latest(conn, ids, limit)` the items of every parent; `parent_of(item)` and
+// `sort_key_of(item)` place an item and make the cursor, `item_json` renders it.
+template <class Item, class Count, class Latest, class ParentOf, class SortKeyOf, class ItemJson>
+std::vector<json::value> first_pages(db::Connection& conn, const std::vector<std::string>& keys,
+                                     Count count, Latest latest, ParentOf parent_of,
+                                     SortKeyOf sort_key_of, ItemJson item_json) {
+  std::unordered_map<int64_t, std::vector<std::string>> by_limit;
+  for (const auto& key : keys) {
+    const auto newline = key.find('\n');
+    by_limit[std::stoll(key.substr(newline + 1))].push_back(key.substr(0, newline));
+  }
+  std::unordered_map<std::string, json::value> pages;
+  for (const auto& [limit, ids] : by_limit) {
+    const auto counts = count(conn, ids);
+    std::unordered_map<std::string, projects::Page<Item>> grouped;
+    for (std::size_t i = 0; i < ids.size(); ++i) grouped[ids[i]].total_count = counts[i];
+    for (auto& item : latest(conn, ids, limit)) {
+      grouped[parent_of(item)].items.push_back(std::move(item));
+    }
+    for (auto& [id, page] : grouped) {
+      if (!page.items.empty()) {
+        page.cursor =
+            projects::encode_cursor({sort_key_of(page.items.back()), page.items.back().id});
+      }
+      pages[id + "\n" + std::to_string(limit)] = page_json(page, item_json);
+    }
+  }
+  std::vector<json::value> out;
+  for (const auto& key : keys) out.push_back(pages[key]);
+  return out;
+}
 
 // The public view of a user (LimitedUser), loaded in batches per request; null when unknown.
 asio::awaitable<json::value> load_limited_user(graphql::ResolveContext& ctx,

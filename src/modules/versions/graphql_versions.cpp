@@ -37,32 +37,11 @@ FirstPageLoader& first_page_loader(ResolveContext& ctx) {
   return req.get_or_make<FirstPageLoader>("core.model_versions", [database] {
     return new FirstPageLoader(
         [database](std::vector<std::string> keys) -> asio::awaitable<std::vector<json::value>> {
-          const auto load = [keys](db::Connection& conn) {
-            // Group the keys by limit: one count query and one window query per distinct limit.
-            std::unordered_map<int64_t, std::vector<std::string>> by_limit;
-            for (const auto& key : keys) {
-              const auto newline = key.find('\n');
-              by_limit[std::stoll(key.substr(newline + 1))].push_back(key.substr(0, newline));
-            }
-            std::unordered_map<std::string, json::value> pages;
-            for (const auto& [limit, ids] : by_limit) {
-              const auto counts = versions::count_model_versions(conn, ids);
-              std::unordered_map<std::string, projects::Page<versions::Version>> grouped;
-              for (std::size_t i = 0; i < ids.size(); ++i) grouped[ids[i]].total_count = counts[i];
-              for (auto& v : versions::latest_versions(conn, ids, limit)) {
-                grouped[v.model_id].items.push_back(std::move(v));
-              }
-              for (auto& [id, page] : grouped) {
-                if (!page.items.empty()) {
-                  page.cursor =
-                      projects::encode_cursor({page.items.back().created_at, page.items.back().id});
-                }
-                pages[id + "\n" + std::to_string(limit)] = page_json(page, version_json);
-              }
-            }
-            std::vector<json::value> out;
-            for (const auto& key : keys) out.push_back(pages[key]);
-            return out;
+          const auto load = [&keys](db::Connection& conn) {
+            return first_pages<versions::Version>(
+                conn, keys, versions::count_model_versions, versions::latest_versions,
+                [](const versions::Version& v) { return v.model_id; },
+                [](const versions::Version& v) { return v.created_at; }, version_json);
           };
           co_return co_await database->run(std::ref(load));
         });
