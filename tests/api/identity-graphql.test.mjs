@@ -4,37 +4,9 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, backends } from './lib/server.mjs'
+import { post, signUp, gql } from './lib/accounts.mjs'
 
-const password = 'Stipple-Passw0rd!42'
 let counter = 0
-
-async function post (server, path, body, headers = {}) {
-  return fetch(server.url + path, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body)
-  })
-}
-
-// Registers an account through the web app flow; returns its e-mail and web app token.
-async function signUp (server, name) {
-  const email = `${name.toLowerCase()}.${process.pid}.${++counter}@example.org`
-  const challenge = `ch-${counter}`
-  const reg = await post(server, `/auth/local/register?challenge=${challenge}`, { email, password, name })
-  assert.equal(reg.status, 302)
-  const accessCode = new URL(reg.headers.get('location')).searchParams.get('access_code')
-  const res = await post(server, '/auth/token', { appId: 'spklwebapp', appSecret: 'spklwebapp', accessCode, challenge })
-  assert.equal(res.status, 200)
-  const { token } = await res.json()
-  return { email, token }
-}
-
-async function gql (server, token, query, variables = {}) {
-  const headers = token ? { authorization: `Bearer ${token}` } : {}
-  const res = await post(server, '/graphql', { query, variables }, headers)
-  return { status: res.status, body: await res.json() }
-}
 
 function errorCodes (body) {
   return (body.errors ?? []).map((e) => e.extensions?.code)
