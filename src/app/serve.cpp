@@ -13,6 +13,7 @@
 #include "modules/events/event_bus.h"
 #include "modules/invites/invites_module.h"
 #include "modules/live/live.h"
+#include "modules/notifications/notification_preferences.h"
 #include "modules/objects/object_routes.h"
 #include "modules/ops/ops_routes.h"
 #include "modules/projects/graphql_support.h"
@@ -82,6 +83,7 @@ void register_modules(Services& s) {
   s.graphql.add(emails::binder(outbox));
   s.graphql.add(invites::binder(outbox));
   s.graphql.add(live::bind);
+  s.graphql.add(notifications::binder());
   s.graphql.use_event_bus(s.events);
   live::add_sources(s.graphql.subscription_sources(), s.events, s.database);
 

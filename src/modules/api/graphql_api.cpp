@@ -5,6 +5,7 @@
 
 #include "base/embedded.h"
 #include "base/error.h"
+#include "base/error_details.h"
 #include "base/log.h"
 #include "graphql/parser.h"
 #include "net/server.h"
@@ -193,6 +194,10 @@ FieldRules rules_of(const graphql::FieldDef& field) {
   FieldRules rules;
   if (const auto* d = field.directive("hasScope")) {
     rules.scopes.emplace_back(d->arguments.at("scope").as_string());
+    // Upstream's schema asks userNotificationPreferencesUpdate for "profile:update", a scope no
+    // token can hold, so nobody can save their preferences there. Stipple reads it as the
+    // registered scope meant for profile changes.
+    if (rules.scopes.back() == "profile:update") rules.scopes.back() = "profile:write";
   }
   if (const auto* d = field.directive("hasScopes")) {
     for (const auto& s : d->arguments.at("scopes").as_array()) {
@@ -276,7 +281,14 @@ void install_directive_checks(graphql::Schema& schema) {
       try {
         co_return co_await next(ctx);
       } catch (const Error& e) {
-        throw graphql::Error(e.what(), e.code(), json::object{{"statusCode", e.http_status()}});
+        json::object extensions;
+        if (const auto* detailed = dynamic_cast<const DetailedError*>(&e)) {
+          boost::system::error_code error;
+          auto details = json::parse(detailed->details(), error);
+          if (!error && details.is_object()) extensions = std::move(details.as_object());
+        }
+        extensions["statusCode"] = e.http_status();
+        throw graphql::Error(e.what(), e.code(), std::move(extensions));
       }
     };
   });

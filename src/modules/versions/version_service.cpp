@@ -1,6 +1,9 @@
 #include "modules/versions/version_service.h"
 
+#include <boost/json.hpp>
+
 #include "base/error.h"
+#include "base/error_details.h"
 #include "base/ids.h"
 #include "modules/models/model_repository.h"
 #include "modules/models/model_service.h"
@@ -16,6 +19,26 @@ constexpr const char* kNotEnough =
 
 Error create_error(std::string message) {
   return Error("COMMIT_CREATE_ERROR", std::move(message), 400);
+}
+
+// As upstream, a refused versionMutations.create names the version it was asked to create.
+DetailedError create_error(std::string message, const auth::AuthContext& caller,
+                           const NewVersion& input) {
+  const auto optional = [](const std::optional<std::string>& value) {
+    return value ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  boost::json::array parents;
+  if (input.parents) {
+    for (const auto& parent : *input.parents) parents.emplace_back(parent);
+  }
+  const boost::json::object details{{"authorId", caller.user_id},
+                                    {"branchId", input.model_id},
+                                    {"message", optional(input.message)},
+                                    {"objectId", input.object_id},
+                                    {"parents", std::move(parents)},
+                                    {"sourceApplication", optional(input.source_application)},
+                                    {"streamId", input.project_id}};
+  return DetailedError(create_error(std::move(message)), boost::json::serialize(details));
 }
 
 projects::ProjectWithRole require_contributor(db::Connection& conn, const auth::AuthContext& caller,
@@ -81,10 +104,10 @@ Version create_version(db::Connection& conn, const auth::AuthContext& caller,
                        const NewVersion& input, int64_t now_ms) {
   require_contributor(conn, caller, input.project_id);
   if (!models::find_model(conn, input.project_id, input.model_id)) {
-    throw create_error("Failed to find branch with id " + input.model_id + ".");
+    throw create_error("Failed to find branch with id " + input.model_id + ".", caller, input);
   }
   const auto child_count = root_object_child_count(conn, input.project_id, input.object_id);
-  if (!child_count) throw create_error("Couldn't find commit object");
+  if (!child_count) throw create_error("Couldn't find commit object", caller, input);
 
   auto version = base_version(caller, input.project_id, input.model_id, input.object_id,
                               input.message, input.source_application, now_ms);
