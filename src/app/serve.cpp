@@ -9,6 +9,7 @@
 #include "modules/api/graphql_ws.h"
 #include "modules/auth/auth_module.h"
 #include "modules/auth/middleware.h"
+#include "modules/disabled/disabled_modules.h"
 #include "modules/emails/emails_module.h"
 #include "modules/events/event_bus.h"
 #include "modules/invites/invites_module.h"
@@ -84,8 +85,10 @@ void register_modules(Services& s) {
   s.graphql.add(invites::binder(outbox));
   s.graphql.add(live::bind);
   s.graphql.add(notifications::binder());
+  s.graphql.add(disabled_modules::binder());
   s.graphql.use_event_bus(s.events);
   live::add_sources(s.graphql.subscription_sources(), s.events, s.database);
+  disabled_modules::add_sources(s.graphql.subscription_sources(), s.events);
 
   // Last: the GraphQL API, once every module has added its resolvers, over HTTP and WebSocket.
   s.graphql.install(s.server);

@@ -212,6 +212,14 @@ void update_server_info(db::Connection& conn, const json::object& info) {
 
 // --- project permissions ----------------------------------------------------------------------
 
+json::object refusal(std::string_view code, std::string_view message) {
+  return json::object{{"authorized", false},
+                      {"code", code},
+                      {"message", message},
+                      {"payload", nullptr},
+                      {"errorMessage", nullptr}};
+}
+
 json::value project_permissions(const auth::AuthContext& caller, const ProjectWithRole& p,
                                 int64_t owner_count) {
   using projects::Permission;
@@ -220,11 +228,7 @@ json::value project_permissions(const auth::AuthContext& caller, const ProjectWi
   auto leave = projects::has_role(caller, p, auth::kProjectReviewer);
   json::object can_leave = permission_json(leave);
   if (leave == Permission::kOk && p.role == auth::kProjectOwner && owner_count <= 1) {
-    can_leave = json::object{{"authorized", false},
-                             {"code", "ProjectLastOwner"},
-                             {"message", "You are the last owner of this project"},
-                             {"payload", nullptr},
-                             {"errorMessage", nullptr}};
+    can_leave = refusal("ProjectLastOwner", "You are the last owner of this project");
   }
   return json::object{{"canRead", permission_json(projects::can_read(caller, p))},
                       {"canCreateModel", permission_json(contributor)},
@@ -239,7 +243,14 @@ json::value project_permissions(const auth::AuthContext& caller, const ProjectWi
                       {"canUpdateAllowPublicComments", permission_json(owner)},
                       {"canRequestRender", permission_json(contributor)},
                       {"canCreateComment", permission_json(projects::can_read(caller, p))},
-                      {"canBroadcastActivity", permission_json(projects::can_read(caller, p))}};
+                      {"canBroadcastActivity", permission_json(projects::can_read(caller, p))},
+                      {"canCreateAutomation", permission_json(owner)},
+                      // Switched-off modules (modules/disabled) answer as upstream's do.
+                      {"canCreateSavedView",
+                       refusal("SAVED_VIEWS_DISABLED", "Saved views are disabled on this server")},
+                      {"canReadAccIntegrationSettings",
+                       refusal("AccIntegrationNotEnabled",
+                               "The ACC Integration is not enabled on this server or project")}};
 }
 
 // The project of a parent Project/Stream value as the caller sees it.
