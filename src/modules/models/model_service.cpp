@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/ids.h"
+#include "modules/activity/activity.h"
 #include "modules/models/model_repository.h"
 #include "modules/projects/project_service.h"
 
@@ -40,6 +41,13 @@ Model insert_named(db::Connection& conn, const auth::AuthContext& caller, const 
   model.created_at = now_ms;
   model.updated_at = now_ms;
   insert_model(conn, model);
+  activity::record(conn, {model.project_id,
+                          activity::kBranch,
+                          model.id,
+                          "branch_create",
+                          caller.user_id,
+                          {{"branch", activity::model_info(model)}},
+                          "Branch created: " + model.name + " (" + model.id + ")"});
   return model;
 }
 
@@ -95,7 +103,8 @@ Model create_model(db::Connection& conn, const auth::AuthContext& caller, const 
   require_contributor(conn, caller, input.project_id);
   auto name = normalize_model_name(input.name);
   validate_model_name(name);
-  return insert_named(conn, caller, input, std::move(name), now_ms);
+  return conn.transaction(
+      [&] { return insert_named(conn, caller, input, std::move(name), now_ms); });
 }
 
 Model create_branch(db::Connection& conn, const auth::AuthContext& caller, const NewModel& input,
@@ -103,7 +112,8 @@ Model create_branch(db::Connection& conn, const auth::AuthContext& caller, const
   require_contributor(conn, caller, input.project_id);
   auto name = lower_case(input.name);
   validate_model_name(name);
-  return insert_named(conn, caller, input, std::move(name), now_ms);
+  return conn.transaction(
+      [&] { return insert_named(conn, caller, input, std::move(name), now_ms); });
 }
 
 Model update_model(db::Connection& conn, const auth::AuthContext& caller,
@@ -126,9 +136,27 @@ Model update_model(db::Connection& conn, const auth::AuthContext& caller,
     }
     model->name = std::move(name);
   }
+  const auto old = activity::model_info(*model);
   if (changes.description) model->description = *changes.description;
   model->updated_at = now_ms;
-  save_model(conn, *model);
+  // The input as upstream records it: name and description always present, null when unset.
+  const auto or_null = [](const std::optional<std::string>& value) {
+    return value && !value->empty() ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  boost::json::object asked{{"projectId", changes.project_id},
+                            {"id", changes.id},
+                            {"name", renames ? boost::json::value(model->name) : nullptr},
+                            {"description", or_null(changes.description)}};
+  conn.transaction([&] {
+    save_model(conn, *model);
+    activity::record(conn, {model->project_id,
+                            activity::kBranch,
+                            model->id,
+                            "branch_update",
+                            caller.user_id,
+                            {{"old", old}, {"new", std::move(asked)}},
+                            "Branch metadata changed for branch " + model->id});
+  });
   return std::move(*model);
 }
 
@@ -144,7 +172,18 @@ void delete_model(db::Connection& conn, const auth::AuthContext& caller,
   if (!owner && model->author_id != caller.user_id) {
     throw forbidden("You do not have enough permissions in the project to perform this action");
   }
-  conn.transaction([&] { models::delete_model(conn, project_id, model_id); });
+  conn.transaction([&] {
+    models::delete_model(conn, project_id, model_id);
+    activity::record(
+        conn,
+        {model->project_id,
+         activity::kBranch,
+         model->id,
+         "branch_delete",
+         caller.user_id,
+         {{"branch", {{"projectId", model->project_id}, {"id", model->id}, {"name", model->name}}}},
+         "Branch deleted: '" + model->name + "' (" + model->id + ")"});
+  });
 }
 
 Model find_or_create_model(db::Connection& conn, const auth::AuthContext& caller,

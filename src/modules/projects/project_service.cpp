@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/ids.h"
+#include "modules/activity/activity.h"
 #include "modules/models/model_repository.h"
 #include "modules/projects/project_repository.h"
 #include "modules/users/users.h"
@@ -15,6 +16,17 @@ namespace stipple::projects {
 namespace {
 
 constexpr std::size_t kInviteIdLength = 20;
+
+boost::json::value optional_json(const std::optional<std::string>& value) {
+  return value ? boost::json::value(*value) : boost::json::value(nullptr);
+}
+
+void record_deleted(db::Connection& conn, const auth::AuthContext& caller,
+                    std::string_view project_id) {
+  const std::string id(project_id);
+  activity::record(
+      conn, {id, activity::kStream, id, "stream_delete", caller.user_id, {}, "Stream deleted"});
+}
 constexpr std::size_t kInviteTokenLength = 50;
 
 constexpr std::array<std::string_view, 16> kNameAdjectives = {
@@ -104,6 +116,13 @@ Project create_project(db::Connection& conn, const auth::AuthContext& caller,
     main.created_at = now_ms;
     main.updated_at = now_ms;
     models::insert_model(conn, main);
+    activity::record(conn, {project.id,
+                            activity::kStream,
+                            project.id,
+                            "stream_create",
+                            caller.user_id,
+                            {{"input", activity::project_info(project)}},
+                            "Stream " + project.name + " created"});
   });
   return project;
 }
@@ -113,6 +132,9 @@ Project update_project(db::Connection& conn, const auth::AuthContext& caller,
   auto current = load_project(conn, caller, changes.id);
   require_role(caller, current, auth::kProjectOwner);
 
+  boost::json::object old = activity::project_info(current.project);
+  old["role"] =
+      current.role.empty() ? boost::json::value(nullptr) : boost::json::value(current.role);
   Project& p = current.project;
   if (changes.name && !changes.name->empty()) p.name = *changes.name;
   if (changes.description) p.description = *changes.description;
@@ -121,7 +143,23 @@ Project update_project(db::Connection& conn, const auth::AuthContext& caller,
   // Comments from outsiders only make sense on a project outsiders can read.
   if (p.visibility == kVisibilityPrivate) p.allow_public_comments = false;
   p.updated_at = now_ms;
-  save_project(conn, p);
+
+  // What the caller asked for, as upstream records it.
+  boost::json::object asked{{"id", changes.id}};
+  if (changes.name) asked["name"] = *changes.name;
+  if (changes.description) asked["description"] = *changes.description;
+  if (changes.visibility) asked["visibility"] = *changes.visibility;
+  if (changes.allow_public_comments) asked["allowPublicComments"] = *changes.allow_public_comments;
+  conn.transaction([&] {
+    save_project(conn, p);
+    activity::record(conn, {p.id,
+                            activity::kStream,
+                            p.id,
+                            "stream_update",
+                            caller.user_id,
+                            {{"old", std::move(old)}, {"new", std::move(asked)}},
+                            "Stream metadata changed"});
+  });
   return p;
 }
 
@@ -129,14 +167,20 @@ void delete_project(db::Connection& conn, const auth::AuthContext& caller,
                     std::string_view project_id) {
   const auto project = load_project(conn, caller, project_id);
   require_role(caller, project, auth::kProjectOwner);
-  conn.transaction([&] { projects::delete_project(conn, project_id); });
+  conn.transaction([&] {
+    projects::delete_project(conn, project_id);
+    record_deleted(conn, caller, project_id);
+  });
 }
 
 void batch_delete_projects(db::Connection& conn, const auth::AuthContext& caller,
                            const std::vector<std::string>& project_ids) {
   if (!is_admin(caller)) throw forbidden("You do not have the required server role");
   conn.transaction([&] {
-    for (const auto& id : project_ids) projects::delete_project(conn, id);
+    for (const auto& id : project_ids) {
+      projects::delete_project(conn, id);
+      record_deleted(conn, caller, id);
+    }
   });
 }
 
@@ -222,7 +266,19 @@ Invite create_invite(db::Connection& conn, const auth::AuthContext& caller,
   invite.role = role;
   invite.token = random_hex(kInviteTokenLength);
   invite.created_at = now_ms;
-  insert_invite(conn, invite);
+  conn.transaction([&] {
+    insert_invite(conn, invite);
+    const std::string target = invite.user_id ? *invite.user_id : invite.email.value_or("");
+    activity::record(conn, {invite.project_id,
+                            activity::kStream,
+                            invite.project_id,
+                            "stream_invite_sent",
+                            caller.user_id,
+                            {{"targetId", optional_json(invite.user_id)},
+                             {"targetEmail", optional_json(invite.email)}},
+                            "User " + caller.user_id + " has invited " + target + " to stream " +
+                                invite.project_id});
+  });
   return invite;
 }
 
@@ -238,9 +294,31 @@ void use_invite(db::Connection& conn, const auth::AuthContext& caller, std::stri
     throw Error("INVITE_NOT_FOUND", "Attempted to finalize nonexistant invite", 400);
   }
 
+  const std::string project(project_id);
   conn.transaction([&] {
     delete_invite(conn, invite->id);
-    if (accept) set_role(conn, project_id, caller.user_id, invite->role);
+    if (accept) {
+      set_role(conn, project_id, caller.user_id, invite->role);
+      activity::record(conn, {project,
+                              activity::kStream,
+                              project,
+                              "stream_permissions_invite_accepted",
+                              caller.user_id,
+                              {{"inviterUser", invite->inviter_id},
+                               {"role", invite->role},
+                               {"targetUserId", caller.user_id}},
+                              "User " + caller.user_id +
+                                  " has accepted an invitation to become a " + invite->role});
+    } else {
+      activity::record(conn,
+                       {project,
+                        activity::kStream,
+                        project,
+                        "stream_invite_declined",
+                        caller.user_id,
+                        {{"targetId", caller.user_id}, {"inviterId", invite->inviter_id}},
+                        "User " + caller.user_id + " declined to join the stream " + project});
+    }
   });
 }
 

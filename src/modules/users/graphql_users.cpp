@@ -361,10 +361,11 @@ void bind_users(graphql::Schema& schema, std::shared_ptr<auth::TokenValidator> v
       "Mutation", "adminDeleteUser",
       [validator](ResolveContext& ctx) -> asio::awaitable<json::value> {
         const std::string email(ctx.arg("userConfirmation")->as_object().at("email").as_string());
+        const std::string admin_id = request(ctx).caller.user_id;
         const auto deleted = co_await request(ctx).database->run([&](db::Connection& c) {
           const auto user = users::find_user_by_email(c, email);
           if (!user) throw Error("USER_INPUT_ERROR", "User not found", 400);
-          return users::delete_user(c, user->id);
+          return users::delete_user(c, user->id, admin_id);
         });
         for (const auto& id : deleted) validator->forget(id);
         co_return true;

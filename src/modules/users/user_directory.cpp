@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "db/database.h"
+#include "modules/activity/activity.h"
 #include "modules/auth/context.h"
 
 namespace stipple::users {
@@ -46,6 +47,8 @@ bool is_server_role(std::string_view role) {
 
 User update_profile(db::Connection& conn, std::string_view user_id, const ProfileUpdate& update) {
   return conn.transaction([&] {
+    const auto before = find_user_by_id(conn, user_id);
+    if (!before) throw user_input("User not found");
     // COALESCE keeps the stored value of every field the update leaves out.
     const auto changed = conn.execute(
         "UPDATE users SET name = COALESCE($2, name), company = COALESCE($3, company), "
@@ -56,6 +59,21 @@ User update_profile(db::Connection& conn, std::string_view user_id, const Profil
 
     auto user = find_user_by_id(conn, user_id);
     if (!user) throw user_input("User not found");
+    const auto given = [](const std::optional<std::string>& value) {
+      return value ? boost::json::value(*value) : boost::json::value(nullptr);
+    };
+    const boost::json::object asked{{"name", given(update.name)},
+                                    {"company", given(update.company)},
+                                    {"bio", given(update.bio)},
+                                    {"avatar", given(update.avatar)}};
+    const std::string id(user_id);
+    activity::record(conn, {std::nullopt,
+                            activity::kUser,
+                            id,
+                            "user_update",
+                            id,
+                            {{"old", activity::user_info(*before)}, {"new", asked}},
+                            "User updated"});
     return std::move(*user);
   });
 }
@@ -170,7 +188,8 @@ void change_server_role(db::Connection& conn, std::string_view user_id, std::str
   });
 }
 
-std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id) {
+std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id,
+                                     std::string_view invoker_id) {
   return conn.transaction([&] {
     if (conn.query("SELECT 1 FROM users WHERE id = $1", {user_id}).empty()) {
       throw user_input("User not found");
@@ -191,6 +210,14 @@ std::vector<std::string> delete_user(db::Connection& conn, std::string_view user
       token_ids.push_back(row.text(0));
     }
     conn.execute("DELETE FROM users WHERE id = $1", {user_id});
+    const std::string id(user_id);
+    activity::record(conn, {std::nullopt,
+                            activity::kUser,
+                            id,
+                            "user_delete",
+                            std::string(invoker_id.empty() ? user_id : invoker_id),
+                            {},
+                            "User deleted"});
     return token_ids;
   });
 }

@@ -71,6 +71,7 @@ void change_server_role(db::Connection& conn, std::string_view user_id, std::str
 // tokens, apps, roles and invitations; authorship of versions and models is kept without a user.
 // Returns the ids of the api tokens that were deleted, so token caches can forget them. Throws
 // Error USER_INPUT_ERROR for an unknown user and for the server's last administrator.
-std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id);
+std::vector<std::string> delete_user(db::Connection& conn, std::string_view user_id,
+                                     std::string_view invoker_id = {});
 
 }  // namespace stipple::users

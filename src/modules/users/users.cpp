@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/ids.h"
 #include "db/database.h"
+#include "modules/activity/activity.h"
 #include "modules/auth/context.h"
 #include "modules/auth/crypto.h"
 
@@ -115,6 +116,13 @@ User create_user(db::Connection& conn, NewUser input, int64_t now_ms) {
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
         {user.id, user.suuid, now_ms, user.name, user.email, company, password});
     conn.execute("INSERT INTO server_acl (user_id, role) VALUES ($1, $2)", {user.id, role});
+    activity::record(conn, {std::nullopt,
+                            activity::kUser,
+                            user.id,
+                            "user_create",
+                            user.id,
+                            {{"user", activity::user_info(user)}},
+                            "User created"});
     return user;
   });
 }

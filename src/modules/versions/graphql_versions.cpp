@@ -278,8 +278,10 @@ void bind_version_mutations(graphql::Schema& schema) {
                    const std::string project_id(i.at("projectId").as_string());
                    const std::string id(i.at("versionId").as_string());
                    const auto caller = request(ctx).caller;
+                   const versions::ReceiveNotice notice{opt_string(i, "sourceApplication"),
+                                                        opt_string(i, "message")};
                    const auto work10 = [=](db::Connection& conn) {
-                     versions::mark_received(conn, caller, project_id, id);
+                     versions::mark_received(conn, caller, project_id, id, notice);
                    };
                    co_await request(ctx).database->run(std::ref(work10));
                    co_return true;
@@ -438,8 +440,10 @@ void bind_legacy_commits(graphql::Schema& schema) {
                    const std::string project_id(i.at("streamId").as_string());
                    const std::string id(i.at("commitId").as_string());
                    const auto caller = request(ctx).caller;
+                   const versions::ReceiveNotice notice{opt_string(i, "sourceApplication"),
+                                                        opt_string(i, "message")};
                    const auto work18 = [=](db::Connection& conn) {
-                     versions::mark_received(conn, caller, project_id, id);
+                     versions::mark_received(conn, caller, project_id, id, notice);
                    };
                    co_await request(ctx).database->run(std::ref(work18));
                    co_return true;

@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "base/error_details.h"
 #include "base/ids.h"
+#include "modules/activity/activity.h"
 #include "modules/models/model_repository.h"
 #include "modules/models/model_service.h"
 #include "modules/projects/project_repository.h"
@@ -66,12 +67,29 @@ std::vector<Version> editable_versions(db::Connection& conn, const auth::AuthCon
   return found;
 }
 
-// Inserts the version and marks its model and project as updated.
-Version insert(db::Connection& conn, Version version) {
+// Inserts the version, marks its model and project as updated and records the activity.
+Version insert(db::Connection& conn, const auth::AuthContext& caller, Version version,
+               const std::string& model_name) {
+  auto commit = activity::version_info(version);
+  commit["branchName"] = model_name;
+  commit["objectId"] = version.referenced_object;
+  commit["streamId"] = version.project_id;
+  commit["projectId"] = version.project_id;
+  commit["modelId"] = version.model_id;
+  commit["versionId"] = version.id;
+  const std::string message = "Commit created on branch " + model_name + ": " + version.id + " (" +
+                              version.message.value_or("null") + ")";
   conn.transaction([&] {
     insert_version(conn, version);
     models::touch_model(conn, version.model_id, version.created_at);
     projects::touch_project(conn, version.project_id, version.created_at);
+    activity::record(conn, {version.project_id,
+                            activity::kCommit,
+                            version.id,
+                            "commit_create",
+                            caller.user_id,
+                            {{"id", version.id}, {"commit", std::move(commit)}},
+                            message});
   });
   return version;
 }
@@ -103,7 +121,8 @@ Version get_version(db::Connection& conn, std::string_view project_id,
 Version create_version(db::Connection& conn, const auth::AuthContext& caller,
                        const NewVersion& input, int64_t now_ms) {
   require_contributor(conn, caller, input.project_id);
-  if (!models::find_model(conn, input.project_id, input.model_id)) {
+  const auto model = models::find_model(conn, input.project_id, input.model_id);
+  if (!model) {
     throw create_error("Failed to find branch with id " + input.model_id + ".", caller, input);
   }
   const auto child_count = root_object_child_count(conn, input.project_id, input.object_id);
@@ -113,7 +132,7 @@ Version create_version(db::Connection& conn, const auth::AuthContext& caller,
                               input.message, input.source_application, now_ms);
   version.total_children_count = child_count->value_or(1);
   version.parents = input.parents.value_or(std::vector<std::string>{});
-  return insert(conn, std::move(version));
+  return insert(conn, caller, std::move(version), model->name);
 }
 
 Version create_commit(db::Connection& conn, const auth::AuthContext& caller, const NewCommit& input,
@@ -132,7 +151,7 @@ Version create_commit(db::Connection& conn, const auth::AuthContext& caller, con
   version.total_children_count =
       input.total_children_count ? input.total_children_count : child_count->value_or(1);
   version.parents = input.parents;
-  return insert(conn, std::move(version));
+  return insert(conn, caller, std::move(version), model->name);
 }
 
 Version update_version(db::Connection& conn, const auth::AuthContext& caller,
@@ -141,10 +160,23 @@ Version update_version(db::Connection& conn, const auth::AuthContext& caller,
   const auto project = require_contributor(conn, caller, project_id);
   auto version =
       std::move(editable_versions(conn, caller, project, {std::string(version_id)}).front());
+  auto old = activity::version_info(version);
   if (message) {
     version.message = message->empty() ? std::nullopt : std::optional<std::string>(*message);
   }
-  save_version(conn, version);
+  const boost::json::object asked{
+      {"versionId", version.id},
+      {"message", message ? boost::json::value(*message) : boost::json::value(nullptr)}};
+  conn.transaction([&] {
+    save_version(conn, version);
+    activity::record(conn, {version.project_id,
+                            activity::kCommit,
+                            version.id,
+                            "commit_update",
+                            caller.user_id,
+                            {{"old", std::move(old)}, {"new", asked}},
+                            "Commit updated: " + version.id});
+  });
   return version;
 }
 
@@ -163,8 +195,16 @@ models::Model move_versions(db::Connection& conn, const auth::AuthContext& calle
   return conn.transaction([&] {
     auto target = models::find_or_create_model(conn, caller, project_id, target_name, now_ms);
     for (auto& v : versions) {
+      const std::string original = v.model_id;
       v.model_id = target.id;
       save_version(conn, v);
+      activity::record(conn, {v.project_id,
+                              activity::kCommit,
+                              v.id,
+                              "commit_move",
+                              caller.user_id,
+                              {{"originalBranchId", original}, {"newBranchId", target.id}},
+                              "Commit moved: " + v.id});
     }
     models::touch_model(conn, target.id, now_ms);
     target.updated_at = now_ms;
@@ -175,12 +215,24 @@ models::Model move_versions(db::Connection& conn, const auth::AuthContext& calle
 void delete_versions(db::Connection& conn, const auth::AuthContext& caller,
                      std::string_view project_id, const std::vector<std::string>& ids) {
   const auto project = require_contributor(conn, caller, project_id);
-  editable_versions(conn, caller, project, ids);
-  versions::delete_versions(conn, project_id, ids);
+  const auto deleted = editable_versions(conn, caller, project, ids);
+  conn.transaction([&] {
+    versions::delete_versions(conn, project_id, ids);
+    for (const auto& v : deleted) {
+      activity::record(conn, {v.project_id,
+                              activity::kCommit,
+                              v.id,
+                              "commit_delete",
+                              caller.user_id,
+                              {{"commit", activity::version_info(v)}},
+                              "Commit deleted: " + v.id});
+    }
+  });
 }
 
 void mark_received(db::Connection& conn, const auth::AuthContext& caller,
-                   std::string_view project_id, std::string_view version_id) {
+                   std::string_view project_id, std::string_view version_id,
+                   const ReceiveNotice& notice) {
   const auto project = projects::load_project(conn, caller, project_id);
   if (projects::has_role(caller, project, auth::kProjectContributor) ==
       projects::Permission::kProjectNotEnoughPermissions) {
@@ -193,6 +245,18 @@ void mark_received(db::Connection& conn, const auth::AuthContext& caller,
                     std::string(project_id) + ".",
                 400);
   }
+  const auto optional = [](const std::optional<std::string>& value) {
+    return value ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  const std::string id(version_id);
+  activity::record(conn, {std::string(project_id),
+                          activity::kCommit,
+                          id,
+                          "commit_receive",
+                          caller.user_id,
+                          {{"sourceApplication", optional(notice.source_application)},
+                           {"message", optional(notice.message)}},
+                          "Commit " + id + " was received by user " + caller.user_id});
 }
 
 }  // namespace stipple::versions

@@ -62,8 +62,13 @@ void delete_versions(db::Connection& conn, const auth::AuthContext& caller,
                      std::string_view project_id, const std::vector<std::string>& ids);
 
 // A connector tells that it loaded a version. Needs the "load" permission (contributor);
-// COMMIT_RECEIVE_ERROR for an unknown version. Nothing is stored: the notice is an event.
+// COMMIT_RECEIVE_ERROR for an unknown version. The notice is recorded in the activity feed.
+struct ReceiveNotice {
+  std::optional<std::string> source_application;
+  std::optional<std::string> message;
+};
 void mark_received(db::Connection& conn, const auth::AuthContext& caller,
-                   std::string_view project_id, std::string_view version_id);
+                   std::string_view project_id, std::string_view version_id,
+                   const ReceiveNotice& notice = {});
 
 }  // namespace stipple::versions
