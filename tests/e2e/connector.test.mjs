@@ -7,7 +7,8 @@ import { startAsReadme, backends } from './lib/start.mjs'
 import {
   signInAsConnector, graphql, data, accountQuery, workspacesQuery, createProject, createModel,
   ingestionProbe, versionGet, modelVersions, markReceived, sendVersion, hasObjects, getSingle,
-  getObjects, connectorApp
+  getObjects, streamObjects, connectorApp, specklepyUserQuery, specklepyServerQuery,
+  projectsWithPermissions
 } from './lib/connector.mjs'
 import { loadWithObjectLoader, loadWithObjectLoader2, byId } from './lib/loaders.mjs'
 import { modelFiles, readModel, without, hasShared, sharedSkipReason } from './lib/models.mjs'
@@ -66,6 +67,28 @@ for (const backend of backends()) {
       })
       const workspaces = await data(server, user.token, workspacesQuery)
       assert.deepEqual(workspaces, { data: { data: { data: false } } })
+    })
+
+    it('bootstraps the account as specklepy does', async () => {
+      const me = await data(server, user.token, specklepyUserQuery)
+      assert.deepEqual(without(me.data, 'id'), {
+        email: user.email,
+        name: 'Connie Connector',
+        bio: null,
+        company: null,
+        avatar: null,
+        verified: false,
+        role: 'server:admin'
+      })
+      const { serverInfo } = await data(server, user.token, specklepyServerQuery)
+      assert.equal(serverInfo.canonicalUrl, server.url)
+      assert.equal(serverInfo.adminContact, 'n/a')
+      assert.deepEqual(serverInfo.workspaces, { workspacesEnabled: false })
+      assert.deepEqual(serverInfo.authStrategies.map((s) => s.id), ['local'])
+      const scopes = serverInfo.scopes.map((s) => s.name)
+      for (const scope of ['streams:read', 'streams:write', 'profile:read', 'profile:email']) {
+        assert.ok(scopes.includes(scope), scope)
+      }
     })
 
     it('finds a current Speckle server at / (x-speckle-frontend-2)', async () => {
@@ -195,6 +218,20 @@ for (const backend of backends()) {
             })
           }
 
+          it('is received by the current .NET SDK: /single, then the object-stream', async () => {
+            const root = await getSingle(server, user.token, project.id, objects[0].id)
+            assert.equal(root.status, 200)
+            const childIds = Object.keys(root.object.__closure ?? {})
+            const got = new Map([[root.object.id, root.object]])
+            if (childIds.length) {
+              const { status, rows } = await streamObjects(server, user.token, project.id, childIds)
+              assert.equal(status, 200)
+              for (const [id, value] of rows) got.set(id, value)
+              assert.equal(rows.length, childIds.length)
+            }
+            assertAllArrived(got, objects, 'object-stream')
+          })
+
           it('is received by @speckle/objectloader 2.28.0', async () => {
             const loaded = await loadWithObjectLoader(server, user.token, project.id, objects[0].id)
             assertAllArrived(byId(loaded), objects, 'objectloader')
@@ -218,6 +255,19 @@ for (const backend of backends()) {
             assert.deepEqual(acked, { data: { data: true } })
           })
         })
+      }
+    })
+
+    it('lists every project it sent to in its picker, each one it may publish to', async () => {
+      const granted = { authorized: true, code: 'OK', message: 'OK' }
+      const listed = await data(server, user.token, projectsWithPermissions, { limit: 100 })
+      const { totalCount, items } = listed.data.data
+      assert.equal(totalCount, modelFiles.length)
+      assert.deepEqual(items.map((p) => p.name).sort(), modelFiles.map((f) => `e2e ${f}`))
+      for (const project of items) {
+        assert.equal(project.role, 'stream:owner')
+        assert.deepEqual(project.permissions,
+          { canCreateModel: granted, canDelete: granted, canLoad: granted, canPublish: granted })
       }
     })
   })

@@ -23,6 +23,26 @@ export const accountQuery = `query {
   serverInfo { name company description version migration { movedFrom movedTo } }
 }`
 
+// specklepy's authenticate_with_token: the user, then the server.
+export const specklepyUserQuery =
+  'query User { data:activeUser { id email name bio company avatar verified role } }'
+
+export const specklepyServerQuery = `query Server { serverInfo {
+  name company description adminContact canonicalUrl version
+  scopes { name description } authStrategies { id name icon } workspaces { workspacesEnabled }
+} }`
+
+// The project picker: the user's projects with what the user may do in each.
+export const projectsWithPermissions = `query ProjectGetWithPermissions($limit: Int!) {
+  data:activeUser { data:projects(limit: $limit) { totalCount items {
+    id name role
+    permissions {
+      canCreateModel { authorized code message } canDelete { authorized code message }
+      canLoad { authorized code message } canPublish { authorized code message }
+    }
+  } } }
+}`
+
 export const workspacesQuery =
   'query { data:serverInfo { data:workspaces { data:workspacesEnabled } } }'
 
@@ -208,6 +228,32 @@ export async function getObjects (server, token, project, ids, form) {
   return {
     status: res.status,
     rows: lines.map((line) => {
+      const tab = line.indexOf('\t')
+      return [line.slice(0, tab), JSON.parse(line.slice(tab + 1))]
+    })
+  }
+}
+
+// POST /api/v2/projects/:p/object-stream/ as the current .NET SDK: JSON ids, asking for
+// heartbeat lines (`:heartbeat`, which it skips). Resolves to { status, rows, heartbeats }.
+export async function streamObjects (server, token, project, ids) {
+  const res = await request(`${server.url}/api/v2/projects/${project}/object-stream/`, {
+    method: 'POST',
+    headers: {
+      ...bearer(token),
+      'content-type': 'application/json',
+      accept: 'text/plain',
+      'accept-encoding': 'gzip',
+      'x-speckle-object-stream-heartbeats': 'true'
+    },
+    body: JSON.stringify({ objectIds: ids })
+  })
+  const lines = res.status === 200 ? res.text.split('\n').filter(Boolean) : []
+  const data = lines.filter((line) => line !== ':heartbeat')
+  return {
+    status: res.status,
+    heartbeats: lines.length - data.length,
+    rows: data.map((line) => {
       const tab = line.indexOf('\t')
       return [line.slice(0, tab), JSON.parse(line.slice(tab + 1))]
     })
