@@ -17,9 +17,10 @@ import { readModel, hasShared, sharedSkipReason } from './lib/models.mjs'
 const here = dirname(fileURLToPath(import.meta.url))
 const artifacts = join(repoRoot, 'build', 'test-artifacts', 'e2e')
 
-// The smallest real model with geometry the viewer draws as surfaces: one Rhino Brep and its
-// display mesh.
-const modelFile = 'rhino-brep-cube.model.jsonl'
+// The smallest real model that the viewer draws as surfaces and that has detached children, so
+// the viewer's loader goes through the object-stream too: a Revit floor (two display meshes with
+// render materials) hosting a floor opening (an instance of an element type).
+const modelFile = 'revit-floor.model.jsonl'
 
 const chromiumPaths = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium']
 const chromiumPath = chromiumPaths.find((path) => existsSync(path))
@@ -128,17 +129,28 @@ describe('the Speckle viewer', { skip }, () => {
         writeFileSync(file, png)
         console.log(`viewer screenshot (${backend}): ${file}`)
 
-        // The model URL resolved to the version's root object, which the viewer loaded through
-        // GraphQL and /single only (the Brep has no detached children).
+        // The model URL resolved to the version's root object; the viewer asked GraphQL for it,
+        // then loaded the root with /single and its children through the object-stream.
+        const root = objects[0]
         const objectUrl = `${server.url}/streams/${project}/objects/${version.referencedObject}`
         assert.deepEqual(result.objectUrls, [objectUrl])
         assert.deepEqual([...new Set(calls)].sort(), [
-          'GET /objects/' + project + '/' + objects[0].id + '/single 200',
+          `GET /objects/${project}/${root.id}/single 200`,
+          `POST /api/v2/projects/${project}/object-stream/ 200`,
           'POST /graphql 200'
         ])
-        // The world tree holds the loaded resource, the Brep, and the mesh that displays it.
-        assert.deepEqual(result.ids, [objectUrl, objects[0].id, objects[0].displayMesh.id])
-        assert.equal(result.nodeCount, 3)
+        // The world tree: the loaded resource, the floor, its two display meshes, the opening's
+        // instance, a node the viewer makes (a random id) and the placed element type.
+        const instance = objects.find((o) => o.id === root.elements[0].referencedId)
+        const generated = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+        assert.deepEqual(result.ids.map((id) => (generated.test(id) ? 'generated' : id)), [
+          objectUrl,
+          root.id,
+          ...root.displayValue.map((ref) => ref.referencedId),
+          instance.id,
+          'generated',
+          `${instance.definition.referencedId}~0`
+        ])
         assert.deepEqual(problems, [])
 
         // Before loading the canvas is blank; after, a good part of it shows the model.
