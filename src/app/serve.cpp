@@ -7,6 +7,7 @@
 #include "db/migrations.h"
 #include "mail/mailer.h"
 #include "modules/activity/activity.h"
+#include "modules/admin/admin_graphql.h"
 #include "modules/api/graphql_ws.h"
 #include "modules/auth/auth_module.h"
 #include "modules/auth/middleware.h"
@@ -88,6 +89,7 @@ void register_modules(Services& s) {
   s.graphql.add(notifications::binder());
   s.graphql.add(disabled_modules::binder());
   s.graphql.add(activity::binder());
+  s.graphql.add(admin::binder());
   s.graphql.use_event_bus(s.events);
   live::add_sources(s.graphql.subscription_sources(), s.events, s.database);
   disabled_modules::add_sources(s.graphql.subscription_sources(), s.events);

@@ -163,6 +163,56 @@ std::vector<Collaborator> list_collaborators(db::Connection& conn,
   return out;
 }
 
+Page<ProjectWithRole> list_all_projects(db::Connection& conn, const AllProjectsQuery& q) {
+  std::string where = "1 = 1";
+  std::vector<std::string> values = {q.viewer_id};
+  if (q.search && !q.search->empty()) {
+    values.push_back("%" + *q.search + "%");
+    const auto n = "$" + std::to_string(values.size());
+    where += " AND (LOWER(p.name) LIKE LOWER(" + n +
+             ") OR LOWER(COALESCE(p.description, '')) "
+             "LIKE LOWER(" +
+             n + "))";
+  }
+  if (q.visibility && !q.visibility->empty()) {
+    values.push_back(*q.visibility);
+    where += " AND p.visibility = $" + std::to_string(values.size());
+  }
+  const std::string from =
+      " FROM projects p LEFT JOIN project_acl a ON a.project_id = p.id AND a.user_id = $1 WHERE ";
+  const std::string column = q.by_creation ? "p.created_at" : "p.updated_at";
+
+  Page<ProjectWithRole> page;
+  auto params = params_of(values);
+  page.total_count = conn.query("SELECT COUNT(*)" + from + where, params)[0].integer(0);
+  if (q.limit <= 0) return page;
+
+  std::string keyset;
+  const std::string after_id = q.after ? q.after->id : std::string();
+  if (q.after) {
+    const auto n = params.size();
+    keyset = " AND (" + column + " < $" + std::to_string(n + 1) + " OR (" + column + " = $" +
+             std::to_string(n + 1) + " AND p.id < $" + std::to_string(n + 2) + "))";
+    params.emplace_back(q.after->sort_key);
+    params.emplace_back(std::string_view(after_id));
+  }
+  params.emplace_back(q.limit);
+  params.emplace_back(q.offset);
+  const auto result = conn.query(
+      std::string("SELECT " STIPPLE_PROJECT_COLUMNS ", COALESCE(a.role, '')") + from + where +
+          keyset + " ORDER BY " + column + " DESC, p.id DESC LIMIT $" +
+          std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size()),
+      params);
+  for (const auto& row : result.rows) {
+    page.items.push_back({project_from_row(row), row.text(7)});
+  }
+  if (!page.items.empty()) {
+    const auto& last = page.items.back().project;
+    page.cursor = encode_cursor({q.by_creation ? last.created_at : last.updated_at, last.id});
+  }
+  return page;
+}
+
 Page<ProjectWithRole> list_user_projects(db::Connection& conn, const UserProjectsQuery& q) {
   // Filters shared by the count and the page.
   std::string where = "a.user_id = $1";

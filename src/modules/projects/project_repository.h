@@ -50,6 +50,18 @@ struct UserProjectsQuery {
 // The projects a user has a role in, most recently updated first.
 Page<ProjectWithRole> list_user_projects(db::Connection& conn, const UserProjectsQuery& query);
 
+struct AllProjectsQuery {
+  std::string viewer_id;                  // whose role each item carries
+  std::optional<std::string> search;      // case-insensitive substring of the name or description
+  std::optional<std::string> visibility;  // stored form: public, private
+  bool by_creation = false;               // newest created first; else most recently updated
+  int64_t limit = 25;
+  std::optional<Cursor> after;  // keyset paging
+  int64_t offset = 0;           // or offset paging (the legacy adminStreams)
+};
+// Every project of the server, for administrators.
+Page<ProjectWithRole> list_all_projects(db::Connection& conn, const AllProjectsQuery& query);
+
 void insert_invite(db::Connection& conn, const Invite& invite);
 std::optional<Invite> find_invite_by_token(db::Connection& conn, std::string_view project_id,
                                            std::string_view token);
