@@ -55,6 +55,7 @@ std::shared_ptr<mail::Mailer> make_mailer(const Config& config) {
   smtp.from = config.email_from;
   smtp.secure = config.email_secure;
   smtp.require_tls = config.email_require_tls;
+  smtp.ca_file = config.email_ca_file;
   return std::make_shared<mail::Mailer>(mail::make_smtp_transport(std::move(smtp)));
 }
 

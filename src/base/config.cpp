@@ -168,6 +168,9 @@ void add_config_options(CLI::App& app, Config& c, std::string& log_level_text,
                "Speak TLS from the first byte (SMTPS, usually port 465)");
   bool_setting(app, "--email-require-tls", "EMAIL_REQUIRE_TLS", c.email_require_tls,
                "Send only after STARTTLS succeeds; false = use STARTTLS when offered");
+  setting(app, "--email-ca-file", "EMAIL_CA_FILE", c.email_ca_file,
+          "PEM file of the certificate authorities trusted for the SMTP server (default: the "
+          "system's)");
 
   setting(app, "--ws-keepalive-ms", "STIPPLE_WS_KEEPALIVE_MS", c.ws_keepalive_ms,
           "Interval of keep-alive messages on GraphQL subscription sockets");

@@ -54,6 +54,7 @@ struct Config {
   std::string email_from;         // EMAIL_FROM; defaults to no-reply@<canonical host>
   bool email_secure = false;      // EMAIL_SECURE: TLS from the first byte (smtps, port 465)
   bool email_require_tls = true;  // EMAIL_REQUIRE_TLS: refuse to send unless STARTTLS succeeds
+  std::string email_ca_file;      // EMAIL_CA_FILE: certificates trusted for the SMTP server
 
   // Behaviour
   bool ratelimiter_enabled = true;

@@ -80,6 +80,8 @@ class SmtpTransport final : public Transport {
                        settings_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
                                              : static_cast<long>(CURLUSESSL_TRY));
     }
+    if (!settings_.ca_file.empty())
+      curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
     if (!settings_.username.empty()) {
       curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.username.c_str());
       curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.password.c_str());

@@ -35,6 +35,7 @@ struct SmtpSettings {
   std::string from;         // "address" or "Name <address>"
   bool secure = false;      // TLS from the first byte (smtps)
   bool require_tls = true;  // without `secure`: STARTTLS must succeed; false = when offered
+  std::string ca_file;      // PEM certificate authorities to trust; empty = the system's
   std::chrono::seconds timeout{30};
 };
 

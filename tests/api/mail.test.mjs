@@ -4,7 +4,10 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, backends } from './lib/server.mjs'
-import { startMailServer } from './lib/mail.mjs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startMailServer, selfSignedCertificate } from './lib/mail.mjs'
 import { password, post, signUp, gql, data } from './lib/accounts.mjs'
 
 let counter = 0
@@ -333,6 +336,62 @@ for (const backend of backends()) {
       assert.ok(line, 'no mail.retry line')
       assert.equal(JSON.parse(line).attempt, 1)
       assert.deepEqual(mail.messages, [])
+    })
+  })
+
+  describe(`e-mail over TLS on ${backend}`, () => {
+    let dir, trusted, stranger
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'stipple-tls-'))
+      trusted = selfSignedCertificate(dir, 'trusted')
+      stranger = selfSignedCertificate(dir, 'stranger')
+    })
+    after(() => rmSync(dir, { recursive: true, force: true }))
+
+    // Signs up through a server pointed at `mail` with `env`; resolves to the user.
+    async function signUpThrough (mail, env, name) {
+      const server = await startServer({ backend, env: { ...mail.env, ...env } })
+      try {
+        return { server, user: await signUp(server, name) }
+      } catch (e) {
+        await server.stop()
+        throw e
+      }
+    }
+
+    for (const implicit of [false, true]) {
+      const how = implicit ? 'TLS from the first byte (EMAIL_SECURE)' : 'STARTTLS'
+      it(`delivers over ${how} to a server whose certificate EMAIL_CA_FILE trusts`, async () => {
+        const mail = await startMailServer({ tls: { ...trusted, implicit } })
+        const { server, user } = await signUpThrough(mail, { EMAIL_CA_FILE: trusted.certFile }, 'Tia')
+        try {
+          const message = await mail.waitFor(user.email, /^Confirm your e-mail address$/)
+          assert.equal(message.envelope.mailFrom.address, 'no-reply@stipple.test')
+        } finally {
+          await server.stop()
+          await mail.stop()
+        }
+      })
+    }
+
+    it('sends nothing to a server whose certificate is not trusted', async () => {
+      const mail = await startMailServer({ tls: trusted })
+      const { server, user } = await signUpThrough(mail, { EMAIL_CA_FILE: stranger.certFile }, 'Ned')
+      try {
+        const deadline = Date.now() + 10_000
+        let line
+        while (!line && Date.now() < deadline) {
+          line = server.output.join('').split('\n').find((l) => l.includes('"mail.retry"') && l.includes(user.email))
+          if (!line) await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        assert.ok(line, 'no mail.retry line')
+        assert.deepEqual(mail.messages, [])
+        assert.ok(mail.errors.some((e) => e.code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'),
+          mail.errors.map((e) => e.code).join(', '))
+      } finally {
+        await server.stop()
+        await mail.stop()
+      }
     })
   })
 

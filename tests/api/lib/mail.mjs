@@ -1,20 +1,25 @@
 // A real SMTP server for the e-mail tests (npm `smtp-server`), listening on a free loopback port.
-// It requires AUTH (user "stipple", password "mail-secret"), offers no STARTTLS, and keeps every
-// message it accepts, parsed by `mailparser`.
+// It requires AUTH (user "stipple", password "mail-secret") and keeps every message it accepts,
+// parsed by `mailparser`. Without `tls` it offers no STARTTLS; with `tls: { key, cert, implicit }`
+// it offers STARTTLS, or (implicit) speaks TLS from the first byte.
 import { SMTPServer } from 'smtp-server'
 import { simpleParser } from 'mailparser'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { freePort } from './server.mjs'
 
 export const smtpUser = 'stipple'
 export const smtpPassword = 'mail-secret'
 
-export async function startMailServer () {
+export async function startMailServer ({ tls } = {}) {
   const messages = []
   const waiters = []
   const server = new SMTPServer({
-    secure: false,
-    hideSTARTTLS: true,
-    allowInsecureAuth: true,
+    secure: Boolean(tls?.implicit),
+    hideSTARTTLS: !tls,
+    allowInsecureAuth: !tls,
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
     onAuth (auth, _session, callback) {
@@ -35,10 +40,14 @@ export async function startMailServer () {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', resolve)
   })
+  // Connection errors (e.g. a client refusing the certificate) are kept for the tests to read.
+  const errors = []
+  server.on('error', (error) => errors.push(error))
 
   return {
     port,
     messages,
+    errors,
     // The environment that points Stipple at this server.
     env: {
       EMAIL: 'true',
@@ -47,7 +56,8 @@ export async function startMailServer () {
       EMAIL_USERNAME: smtpUser,
       EMAIL_PASSWORD: smtpPassword,
       EMAIL_FROM: 'Stipple Test <no-reply@stipple.test>',
-      EMAIL_REQUIRE_TLS: 'false'
+      EMAIL_REQUIRE_TLS: tls ? 'true' : 'false',
+      ...(tls?.implicit ? { EMAIL_SECURE: 'true' } : {})
     },
     // The nth (1 = first) message to `address` whose subject matches; waits up to `timeoutMs`.
     async waitFor (address, subject = /./, { nth = 1, timeoutMs = 10_000 } = {}) {
@@ -72,4 +82,15 @@ export async function startMailServer () {
       return new Promise((resolve) => server.close(resolve))
     }
   }
+}
+
+// A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command line in
+// `dir`: { key, cert } as PEM text and `certFile`, the path of the certificate.
+export function selfSignedCertificate (dir, name = 'smtp') {
+  const keyFile = join(dir, `${name}-key.pem`)
+  const certFile = join(dir, `${name}-cert.pem`)
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-keyout', keyFile, '-out', certFile], { stdio: 'pipe' })
+  return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile }
 }
