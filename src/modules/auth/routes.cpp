@@ -13,6 +13,8 @@
 #include "modules/auth/middleware.h"
 #include "modules/auth/rate_limiter.h"
 #include "modules/auth/scopes.h"
+#include "modules/auth/sso.h"
+#include "modules/auth/strategies.h"
 #include "modules/auth/token_validator.h"
 #include "modules/emails/emails.h"
 #include "modules/invites/server_invites.h"
@@ -293,8 +295,11 @@ AuthServices register_module(const AuthDeps& deps) {
     return
         [routes, handler](Exchange& ex) -> asio::awaitable<void> { co_await handler(*routes, ex); };
   };
-  deps.server.post("/auth/local/register", bind(&register_user));
-  deps.server.post("/auth/local/login", bind(&login));
+  if (!deps.config || local_strategy_enabled(*deps.config)) {
+    deps.server.post("/auth/local/register", bind(&register_user));
+    deps.server.post("/auth/local/login", bind(&login));
+  }
+  if (deps.config) register_sso_routes(SsoDeps{deps.server, deps.database, *deps.config});
   deps.server.get("/auth/accesscode", bind(&access_code));
   deps.server.post("/auth/token", bind(&token_grant));
   deps.server.post("/auth/logout", bind(&logout));
