@@ -12,6 +12,7 @@
 #include "modules/auth/form.h"
 #include "modules/auth/middleware.h"
 #include "modules/auth/rate_limiter.h"
+#include "modules/auth/redis_rate_limiter.h"
 #include "modules/auth/scopes.h"
 #include "modules/auth/sso.h"
 #include "modules/auth/strategies.h"
@@ -284,7 +285,12 @@ AuthServices register_module(const AuthDeps& deps) {
   // Middleware: rate limits, then the caller's identity.
   auto validator = std::make_shared<TokenValidator>();
   if (deps.rate_limiter_enabled) {
-    deps.server.use(rate_limit_middleware(std::make_shared<RateLimiter>()));
+    // With REDIS_URL the counters are shared by every process; in memory otherwise.
+    std::shared_ptr<RedisRateLimiter> shared;
+    if (deps.config && !deps.config->redis_url.empty()) {
+      shared = std::make_shared<RedisRateLimiter>(deps.config->redis_url);
+    }
+    deps.server.use(rate_limit_middleware(std::make_shared<RateLimiter>(), shared));
   }
   deps.server.use(token_middleware(validator, deps.database));
 
