@@ -153,7 +153,8 @@ class ProviderError : public std::runtime_error {
 // Where a finished sign-in sends the browser.
 struct Outcome {
   std::string location;
-  std::string user_id;
+  std::string user_id;  // empty when refused
+  std::string refusal;  // why, for the log (never the address)
   bool registered = false;
 };
 
@@ -262,7 +263,7 @@ struct Sso {
                  {"registered", outcome.registered}},
                 "signed in through an external identity provider");
     } else {
-      log::info("auth.sso_refused", {{"strategy", strategy}, {"location", outcome.location}},
+      log::info("auth.sso_refused", {{"strategy", strategy}, {"reason", outcome.refusal}},
                 "external sign-in refused");
     }
     redirect(ex, outcome.location);
@@ -277,6 +278,7 @@ struct Sso {
     Outcome outcome;
     std::optional<users::User> user = users::find_user_by_email(conn, identity.email);
     if (user && !user->verified) {
+      outcome.refusal = "the account's address is not verified";
       outcome.location =
           frontend_origin + "/error-email-verify?email=" + net::percent_encode(user->email);
       return outcome;
@@ -285,6 +287,7 @@ struct Sso {
       const auto config = conn.query("SELECT invite_only FROM server_config WHERE id = 0");
       const bool invite_only = !config.empty() && config[0].boolean(0);
       if (invite_only && state.invite_token.empty()) {
+        outcome.refusal = "invite-only server, no invite";
         outcome.location = error_page(
             "This server is invite only. Please authenticate yourself through a valid invite "
             "link.");
@@ -294,6 +297,7 @@ struct Sso {
         user = create_account(conn, identity, state, now);
       } catch (const Error& e) {
         if (e.code() != "INVITE_NOT_FOUND" && e.code() != "USER_INPUT_ERROR") throw;
+        outcome.refusal = e.code();
         outcome.location = error_page(e.what());
         return outcome;
       }
@@ -659,6 +663,10 @@ net::Handler guarded(std::string strategy, Step step) {
 void register_sso_routes(const SsoDeps& deps) {
   const auto openid = openid_strategies(deps.config);
   if (openid.empty() && !deps.config.strategy_github) return;
+  // The state cookie's signature is only as good as its key; finalize_config always sets one.
+  if (deps.config.session_secret.empty()) {
+    throw internal_error("external sign-in needs SESSION_SECRET to sign its state cookie");
+  }
 
   auto sso = std::make_shared<Sso>(deps.database, deps.config);
   for (const auto& settings : openid) {
