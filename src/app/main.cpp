@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "modules/auth/strategies.h"
 
 namespace {
 
@@ -94,6 +95,11 @@ int main(int argc, char** argv) {
                         ? "smtp " + config.email_host + ":" + std::to_string(config.email_port)
                         : std::string("log"))
                 << ", from " << config.email_from << '\n';
+      std::string strategies;
+      for (const auto& strategy : stipple::auth::enabled_strategies(config)) {
+        strategies += (strategies.empty() ? "" : ", ") + strategy.id;
+      }
+      std::cout << "auth strategies: " << strategies << '\n';
       return 0;
     }
   } catch (const ConfigError& e) {

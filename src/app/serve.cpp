@@ -71,7 +71,7 @@ void register_modules(Services& s) {
   // Identity first: its middleware must see every request before any route does.
   const auto identity = auth::register_module(
       auth::AuthDeps{s.server, s.database, s.config.canonical_url, s.config.frontend_origin,
-                     s.config.ratelimiter_enabled, outbox});
+                     s.config.ratelimiter_enabled, outbox, &s.config});
   emails::register_routes(emails::EmailsDeps{s.server, s.database, outbox, identity.validator,
                                              s.config.frontend_origin});
   ops::register_routes(ops::OpsDeps{s.server, s.metrics, s.database, s.config.server_version,

@@ -172,6 +172,46 @@ void add_config_options(CLI::App& app, Config& c, std::string& log_level_text,
           "PEM file of the certificate authorities trusted for the SMTP server (default: the "
           "system's)");
 
+  bool_setting(app, "--strategy-local", "STRATEGY_LOCAL", c.strategy_local,
+               "Sign-in with local accounts (always on when no other strategy is)");
+  bool_setting(app, "--strategy-oidc", "STRATEGY_OIDC", c.strategy_oidc,
+               "Sign-in through a generic OpenID Connect provider");
+  setting(app, "--oidc-name", "OIDC_NAME", c.oidc_name, "Label of the OpenID Connect sign-in");
+  setting(app, "--oidc-discovery-url", "OIDC_DISCOVERY_URL", c.oidc_discovery_url,
+          "The provider's .well-known/openid-configuration URL");
+  setting(app, "--oidc-client-id", "OIDC_CLIENT_ID", c.oidc_client_id,
+          "Client id registered at the OpenID provider");
+  setting(app, "--oidc-client-secret", "OIDC_CLIENT_SECRET", c.oidc_client_secret,
+          "Client secret registered at the OpenID provider");
+  bool_setting(app, "--strategy-google", "STRATEGY_GOOGLE", c.strategy_google,
+               "Sign-in with Google");
+  setting(app, "--google-client-id", "GOOGLE_CLIENT_ID", c.google_client_id, "Google client id");
+  setting(app, "--google-client-secret", "GOOGLE_CLIENT_SECRET", c.google_client_secret,
+          "Google client secret");
+  setting(app, "--google-discovery-url", "STIPPLE_GOOGLE_DISCOVERY_URL", c.google_discovery_url,
+          "Google's OpenID configuration URL (tests point it at a local provider)");
+  bool_setting(app, "--strategy-azure-ad", "STRATEGY_AZURE_AD", c.strategy_azure_ad,
+               "Sign-in with Microsoft Entra ID (Azure AD)");
+  setting(app, "--azure-ad-org-name", "AZURE_AD_ORG_NAME", c.azure_ad_org_name,
+          "Label of the Azure AD sign-in (default: Microsoft)");
+  setting(app, "--azure-ad-identity-metadata", "AZURE_AD_IDENTITY_METADATA",
+          c.azure_ad_identity_metadata, "The tenant's .well-known/openid-configuration URL");
+  setting(app, "--azure-ad-issuer", "AZURE_AD_ISSUER", c.azure_ad_issuer,
+          "Expected issuer of ID tokens (default: the discovered issuer)");
+  setting(app, "--azure-ad-client-id", "AZURE_AD_CLIENT_ID", c.azure_ad_client_id,
+          "Azure AD application (client) id");
+  setting(app, "--azure-ad-client-secret", "AZURE_AD_CLIENT_SECRET", c.azure_ad_client_secret,
+          "Azure AD client secret");
+  bool_setting(app, "--strategy-github", "STRATEGY_GITHUB", c.strategy_github,
+               "Sign-in with GitHub");
+  setting(app, "--github-client-id", "GITHUB_CLIENT_ID", c.github_client_id, "GitHub client id");
+  setting(app, "--github-client-secret", "GITHUB_CLIENT_SECRET", c.github_client_secret,
+          "GitHub client secret");
+  setting(app, "--github-url", "STIPPLE_GITHUB_URL", c.github_url,
+          "GitHub's web origin, for authorisation and tokens (tests point it elsewhere)");
+  setting(app, "--github-api-url", "STIPPLE_GITHUB_API_URL", c.github_api_url,
+          "GitHub's REST API origin (tests point it elsewhere)");
+
   setting(app, "--ws-keepalive-ms", "STIPPLE_WS_KEEPALIVE_MS", c.ws_keepalive_ms,
           "Interval of keep-alive messages on GraphQL subscription sockets");
   setting(app, "--ws-init-timeout-ms", "STIPPLE_WS_INIT_TIMEOUT_MS", c.ws_init_timeout_ms,
@@ -265,6 +305,40 @@ void finalize_config(Config& c, const std::string& log_level_text,
     if (url->host_type() == boost::urls::host_type::ipv6) host = "[IPv6:" + host + "]";
     c.email_from = "no-reply@" + host;
   }
+
+  // Sign-in strategies: an enabled one needs every setting upstream requires for it.
+  const auto require_set = [](bool enabled, const std::string& value, const char* env,
+                              const char* strategy) {
+    if (enabled && value.empty()) {
+      throw ConfigError(std::string("invalid setting ") + env + ": required when " + strategy +
+                        " is true");
+    }
+  };
+  require_set(c.strategy_oidc, c.oidc_name, "OIDC_NAME", "STRATEGY_OIDC");
+  require_set(c.strategy_oidc, c.oidc_discovery_url, "OIDC_DISCOVERY_URL", "STRATEGY_OIDC");
+  require_set(c.strategy_oidc, c.oidc_client_id, "OIDC_CLIENT_ID", "STRATEGY_OIDC");
+  require_set(c.strategy_oidc, c.oidc_client_secret, "OIDC_CLIENT_SECRET", "STRATEGY_OIDC");
+  require_set(c.strategy_google, c.google_client_id, "GOOGLE_CLIENT_ID", "STRATEGY_GOOGLE");
+  require_set(c.strategy_google, c.google_client_secret, "GOOGLE_CLIENT_SECRET", "STRATEGY_GOOGLE");
+  require_set(c.strategy_azure_ad, c.azure_ad_identity_metadata, "AZURE_AD_IDENTITY_METADATA",
+              "STRATEGY_AZURE_AD");
+  require_set(c.strategy_azure_ad, c.azure_ad_client_id, "AZURE_AD_CLIENT_ID", "STRATEGY_AZURE_AD");
+  require_set(c.strategy_azure_ad, c.azure_ad_client_secret, "AZURE_AD_CLIENT_SECRET",
+              "STRATEGY_AZURE_AD");
+  require_set(c.strategy_github, c.github_client_id, "GITHUB_CLIENT_ID", "STRATEGY_GITHUB");
+  require_set(c.strategy_github, c.github_client_secret, "GITHUB_CLIENT_SECRET", "STRATEGY_GITHUB");
+  if (c.strategy_oidc) require_http_url(c.oidc_discovery_url, "OIDC_DISCOVERY_URL");
+  if (c.strategy_google) require_http_url(c.google_discovery_url, "STIPPLE_GOOGLE_DISCOVERY_URL");
+  if (c.strategy_azure_ad) {
+    require_http_url(c.azure_ad_identity_metadata, "AZURE_AD_IDENTITY_METADATA");
+  }
+  if (c.strategy_github) {
+    require_http_url(c.github_url, "STIPPLE_GITHUB_URL");
+    require_http_url(c.github_api_url, "STIPPLE_GITHUB_API_URL");
+    c.github_url = strip_trailing_slash(c.github_url);
+    c.github_api_url = strip_trailing_slash(c.github_api_url);
+  }
+  if (c.azure_ad_org_name.empty()) c.azure_ad_org_name = "Microsoft";
 
   if (!needs_data_dir) return;
   std::error_code fs_error;

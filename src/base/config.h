@@ -56,6 +56,31 @@ struct Config {
   bool email_require_tls = true;  // EMAIL_REQUIRE_TLS: refuse to send unless STARTTLS succeeds
   std::string email_ca_file;      // EMAIL_CA_FILE: certificates trusted for the SMTP server
 
+  // Sign-in strategies (upstream's names). Local accounts stay on unless STRATEGY_LOCAL=false
+  // and another strategy is enabled.
+  bool strategy_local = true;         // STRATEGY_LOCAL
+  bool strategy_oidc = false;         // STRATEGY_OIDC
+  std::string oidc_name;              // OIDC_NAME: the button's label
+  std::string oidc_discovery_url;     // OIDC_DISCOVERY_URL
+  std::string oidc_client_id;         // OIDC_CLIENT_ID
+  std::string oidc_client_secret;     // OIDC_CLIENT_SECRET
+  bool strategy_google = false;       // STRATEGY_GOOGLE
+  std::string google_client_id;       // GOOGLE_CLIENT_ID
+  std::string google_client_secret;   // GOOGLE_CLIENT_SECRET
+  std::string google_discovery_url =  // STIPPLE_GOOGLE_DISCOVERY_URL (tests point it elsewhere)
+      "https://accounts.google.com/.well-known/openid-configuration";
+  bool strategy_azure_ad = false;          // STRATEGY_AZURE_AD
+  std::string azure_ad_org_name;           // AZURE_AD_ORG_NAME: the button's label
+  std::string azure_ad_identity_metadata;  // AZURE_AD_IDENTITY_METADATA: the discovery URL
+  std::string azure_ad_issuer;             // AZURE_AD_ISSUER: expected `iss` (default: discovered)
+  std::string azure_ad_client_id;          // AZURE_AD_CLIENT_ID
+  std::string azure_ad_client_secret;      // AZURE_AD_CLIENT_SECRET
+  bool strategy_github = false;            // STRATEGY_GITHUB
+  std::string github_client_id;            // GITHUB_CLIENT_ID
+  std::string github_client_secret;        // GITHUB_CLIENT_SECRET
+  std::string github_url = "https://github.com";          // STIPPLE_GITHUB_URL
+  std::string github_api_url = "https://api.github.com";  // STIPPLE_GITHUB_API_URL
+
   // Behaviour
   bool ratelimiter_enabled = true;
   int ws_keepalive_ms = 30000;    // legacy graphql-ws `ka` interval

@@ -4,8 +4,8 @@
 // two `stipple serve` processes on one database and one real redis-server hearing each other.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { startServer, backends, freePort } from './lib/server.mjs'
+import { startServer, backends } from './lib/server.mjs'
+import { startRedis } from './lib/redis.mjs'
 import { signUp, data } from './lib/accounts.mjs'
 import { openSocket, sleep } from './lib/websocket.mjs'
 import { makeModel, uploadGzipBatches, addCollaborator } from './lib/objects.mjs'
@@ -198,23 +198,6 @@ for (const backend of backends()) {
   })
 }
 
-// Starts a throwaway redis-server on a free loopback port.
-async function startRedis () {
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
-    '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = []
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start: ' + output.join(''))), 10_000)
-    child.stdout.on('data', (d) => {
-      output.push(d.toString())
-      if (output.join('').includes('Ready to accept connections')) { clearTimeout(timer); resolve() }
-    })
-    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output.join('')}`)))
-  })
-  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill('SIGTERM') } }
-}
-
 describe('live updates across processes through Redis', { skip: !backends().includes('postgres') && 'needs the PostgreSQL backend (scripts/test starts one)' }, () => {
   let redis, a, b
 
@@ -229,7 +212,7 @@ describe('live updates across processes through Redis', { skip: !backends().incl
   after(async () => {
     await a?.stop()
     await b?.stop()
-    redis?.stop()
+    await redis?.stop()
   })
 
   it('a model created through one process reaches a subscriber of the other', async () => {

@@ -53,6 +53,15 @@ TEST(RateLimiter, LoginAllowsFourThenTenPerHalfHour) {
   EXPECT_EQ(admitted, 14);
 }
 
+TEST(RateLimiter, LimitsOfAnActionForTheSharedCounters) {
+  const auto limiter = small_limiter();
+  const RateLimit* limit = limiter.limit_of("ALL_REQUESTS");
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->regular_count, 2);
+  EXPECT_EQ(limit->burst_ms, 60'000);
+  EXPECT_EQ(limiter.limit_of("NO_SUCH_ACTION"), nullptr);
+}
+
 TEST(RateLimiter, MessageRoundsSecondsUp) {
   EXPECT_EQ(rate_limit_message(1500),
             "You have sent too many requests. You are being rate limited. Please try again in 2 "

@@ -15,11 +15,42 @@ namespace {
 // Settings the test environment may carry (scripts/test exports RATELIMITER_ENABLED=false); each
 // test starts from none of them so that defaults are what is tested.
 void clear_setting_environment() {
-  for (const char* name :
-       {"PORT", "BIND_ADDRESS", "CANONICAL_URL", "FRONTEND_ORIGIN", "RATELIMITER_ENABLED",
-        "MAX_REQUEST_BODY_SIZE_MB", "SHUTDOWN_TIMEOUT_SECONDS", "POSTGRES_URL", "REDIS_URL",
-        "LOG_LEVEL", "LOG_FORMAT", "STIPPLE_DATA_DIR", "SESSION_SECRET", "EMAIL", "EMAIL_HOST",
-        "EMAIL_PORT", "EMAIL_FROM", "EMAIL_SECURE", "EMAIL_REQUIRE_TLS"}) {
+  for (const char* name : {"PORT",
+                           "BIND_ADDRESS",
+                           "CANONICAL_URL",
+                           "FRONTEND_ORIGIN",
+                           "RATELIMITER_ENABLED",
+                           "MAX_REQUEST_BODY_SIZE_MB",
+                           "SHUTDOWN_TIMEOUT_SECONDS",
+                           "POSTGRES_URL",
+                           "REDIS_URL",
+                           "LOG_LEVEL",
+                           "LOG_FORMAT",
+                           "STIPPLE_DATA_DIR",
+                           "SESSION_SECRET",
+                           "EMAIL",
+                           "EMAIL_HOST",
+                           "EMAIL_PORT",
+                           "EMAIL_FROM",
+                           "EMAIL_SECURE",
+                           "EMAIL_REQUIRE_TLS",
+                           "STRATEGY_LOCAL",
+                           "STRATEGY_OIDC",
+                           "OIDC_NAME",
+                           "OIDC_DISCOVERY_URL",
+                           "OIDC_CLIENT_ID",
+                           "OIDC_CLIENT_SECRET",
+                           "STRATEGY_GOOGLE",
+                           "GOOGLE_CLIENT_ID",
+                           "GOOGLE_CLIENT_SECRET",
+                           "STRATEGY_AZURE_AD",
+                           "AZURE_AD_IDENTITY_METADATA",
+                           "AZURE_AD_CLIENT_ID",
+                           "AZURE_AD_CLIENT_SECRET",
+                           "AZURE_AD_ORG_NAME",
+                           "STRATEGY_GITHUB",
+                           "GITHUB_CLIENT_ID",
+                           "GITHUB_CLIENT_SECRET"}) {
     unsetenv(name);
   }
 }
@@ -157,6 +188,30 @@ TEST(Config, EmailNeedsAHost) {
                              "--email-from", "Team <team@example.org>"});
   EXPECT_TRUE(smtp.uses_smtp());
   EXPECT_EQ(smtp.email_from, "Team <team@example.org>");
+}
+
+TEST(Config, AnEnabledStrategyNeedsItsSettings) {
+  EXPECT_EQ(error_of({"--strategy-oidc", "true"}),
+            "invalid setting OIDC_NAME: required when STRATEGY_OIDC is true");
+  EXPECT_EQ(error_of({"--strategy-oidc", "true", "--oidc-name", "SSO", "--oidc-discovery-url",
+                      "not a url", "--oidc-client-id", "id", "--oidc-client-secret", "s"}),
+            "invalid setting OIDC_DISCOVERY_URL: 'not a url' is not an http(s) URL");
+  EXPECT_EQ(error_of({"--strategy-google", "true", "--google-client-id", "id"}),
+            "invalid setting GOOGLE_CLIENT_SECRET: required when STRATEGY_GOOGLE is true");
+  EXPECT_EQ(error_of({"--strategy-azure-ad", "true"}),
+            "invalid setting AZURE_AD_IDENTITY_METADATA: required when STRATEGY_AZURE_AD is true");
+  EXPECT_EQ(error_of({"--strategy-github", "true", "--github-client-secret", "s"}),
+            "invalid setting GITHUB_CLIENT_ID: required when STRATEGY_GITHUB is true");
+}
+
+TEST(Config, StrategiesAreOffAndAzureIsLabelledMicrosoftByDefault) {
+  const Config config = parse({});
+  EXPECT_TRUE(config.strategy_local);
+  EXPECT_FALSE(config.strategy_oidc || config.strategy_google || config.strategy_azure_ad ||
+               config.strategy_github);
+  EXPECT_EQ(config.azure_ad_org_name, "Microsoft");
+  EXPECT_EQ(config.google_discovery_url,
+            "https://accounts.google.com/.well-known/openid-configuration");
 }
 
 }  // namespace

@@ -2,12 +2,15 @@
 // token middleware, and registers the REST auth routes:
 //   POST /auth/local/register?challenge=[&token=|&inviteId=]   POST /auth/local/login?challenge=
 //   GET  /auth/accesscode                  POST /auth/token        POST /auth/logout
+// and the routes of the enabled external sign-in strategies (sso.h).
 // GET /oauth/token is deliberately left unregistered: its 404 tells the newest .NET SDK to use
 // the access-code flow.
 #pragma once
 
 #include <memory>
 #include <string>
+
+#include "base/config.h"
 
 namespace stipple::db {
 class Database;
@@ -32,6 +35,8 @@ struct AuthDeps {
   bool rate_limiter_enabled = true;
   // Mails the verification link to every account registered without an invite; none when null.
   std::shared_ptr<emails::Outbox> outbox;
+  // The sign-in strategies; null = local accounts only (tests of the module).
+  const Config* config = nullptr;
 };
 
 // What other modules (GraphQL resolvers) need from identity at run time.

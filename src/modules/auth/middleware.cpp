@@ -1,11 +1,14 @@
 #include "modules/auth/middleware.h"
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "base/log.h"
 #include "db/database.h"
 #include "modules/auth/context.h"
 #include "modules/auth/rate_limiter.h"
+#include "modules/auth/redis_rate_limiter.h"
 #include "modules/auth/token_validator.h"
 #include "modules/tokens/tokens.h"
 
@@ -17,6 +20,7 @@ using net::Exchange;
 using net::http::status;
 
 constexpr std::string_view kBearerPrefix = "Bearer ";
+constexpr int64_t kRedisWarningIntervalMs = 10'000;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -120,8 +124,10 @@ net::Middleware token_middleware(std::shared_ptr<TokenValidator> validator,
   };
 }
 
-net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter) {
-  return [limiter](Exchange& ex) -> asio::awaitable<bool> {
+net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter,
+                                      std::shared_ptr<RedisRateLimiter> shared) {
+  auto last_warning_ms = std::make_shared<std::atomic<int64_t>>(0);
+  return [limiter, shared, last_warning_ms](Exchange& ex) -> asio::awaitable<bool> {
     // Who is asking: a token's id (never its secret) or the client's address.
     const auto token = presented_token(ex.header(net::http::field::authorization),
                                        ex.header(net::http::field::cookie), ex.query("embedToken"));
@@ -135,7 +141,25 @@ net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter) {
     const std::string method(net::http::to_string(ex.method()));
     const auto action = limiter->action_for(method, ex.path());
     const int64_t now = system_now_ms();
-    const auto decision = limiter->consume(action, source, now);
+    RateDecision decision;
+    bool counted = false;
+    if (const RateLimit* limit = limiter->limit_of(action); shared && limit) {
+      const std::string key = std::string(action) + ":" + source;
+      std::string failure;
+      try {
+        decision = co_await shared->consume(*limit, key);
+        counted = true;
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      int64_t last = last_warning_ms->load();
+      if (!counted && now - last >= kRedisWarningIntervalMs &&
+          last_warning_ms->compare_exchange_strong(last, now)) {
+        log::warn("ratelimit.redis_unavailable", {{"error", failure}},
+                  "counting rate limits in this process until Redis answers");
+      }
+    }
+    if (!counted) decision = limiter->consume(action, source, now);
     if (decision.allowed) {
       ex.set_header("X-RateLimit-Remaining", std::to_string(decision.remaining));
       co_return true;

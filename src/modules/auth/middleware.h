@@ -18,6 +18,7 @@ namespace stipple::auth {
 
 class TokenValidator;
 class RateLimiter;
+class RedisRateLimiter;
 
 // The token a request presents, first match wins: the Authorization header (a leading
 // "Bearer " is removed, case-sensitively; any other value is taken as it is), the `authn`
@@ -40,8 +41,11 @@ boost::asio::awaitable<std::optional<AuthContext>> authenticate(TokenValidator& 
 net::Middleware token_middleware(std::shared_ptr<TokenValidator> validator, db::Database& database);
 
 // Counts each request against its rate-limit bucket; answers 429 when the bucket is full.
-// Source: the presented token's id when there is one, else the client address.
-net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter);
+// Source: the presented token's id when there is one, else the client address. With `shared`,
+// the counters are Redis's; while Redis does not answer, `limiter` counts in process memory (as
+// upstream's in-memory insurance does) and a warning is logged at most every 10 seconds.
+net::Middleware rate_limit_middleware(std::shared_ptr<RateLimiter> limiter,
+                                      std::shared_ptr<RedisRateLimiter> shared = nullptr);
 
 // The client's address: the first X-Forwarded-For entry (proxies are trusted, as upstream does),
 // else the peer address.

@@ -80,6 +80,11 @@ std::string_view RateLimiter::action_for(std::string_view method, std::string_vi
   return "ALL_REQUESTS";
 }
 
+const RateLimit* RateLimiter::limit_of(std::string_view action) const {
+  const auto it = limits_.find(action);
+  return it == limits_.end() ? nullptr : &it->second;
+}
+
 RateDecision RateLimiter::consume(std::string_view action, std::string_view source,
                                   int64_t now_ms) {
   const auto limit_it = limits_.find(action);

@@ -5,8 +5,8 @@
 // burst window has room, and refused when both are full. Windows are fixed: they start at the
 // first request and reset once their duration has passed. Limits can be overridden with
 // upstream's RATELIMIT_<ACTION> and RATELIMIT_BURST_<ACTION> environment variables.
-// Not handled yet: sharing the counters between processes through Redis; with several replicas
-// each one counts only the requests it serves.
+// With REDIS_URL set, the counters live in Redis instead (redis_rate_limiter.h) and this class
+// only supplies the limits, and stands in while Redis cannot be reached.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +41,9 @@ class RateLimiter {
   // The action a request counts against: "<METHOD> <path>" or "<path>" when such a bucket
   // exists (literal paths only, as upstream matches them), else ALL_REQUESTS.
   std::string_view action_for(std::string_view method, std::string_view path) const;
+
+  // The limits of an action; null for an unknown one.
+  const RateLimit* limit_of(std::string_view action) const;
 
   // Counts one request of `source` (a user, token or client address) against `action`.
   RateDecision consume(std::string_view action, std::string_view source, int64_t now_ms);

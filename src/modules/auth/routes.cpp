@@ -12,7 +12,10 @@
 #include "modules/auth/form.h"
 #include "modules/auth/middleware.h"
 #include "modules/auth/rate_limiter.h"
+#include "modules/auth/redis_rate_limiter.h"
 #include "modules/auth/scopes.h"
+#include "modules/auth/sso.h"
+#include "modules/auth/strategies.h"
 #include "modules/auth/token_validator.h"
 #include "modules/emails/emails.h"
 #include "modules/invites/server_invites.h"
@@ -282,7 +285,12 @@ AuthServices register_module(const AuthDeps& deps) {
   // Middleware: rate limits, then the caller's identity.
   auto validator = std::make_shared<TokenValidator>();
   if (deps.rate_limiter_enabled) {
-    deps.server.use(rate_limit_middleware(std::make_shared<RateLimiter>()));
+    // With REDIS_URL the counters are shared by every process; in memory otherwise.
+    std::shared_ptr<RedisRateLimiter> shared;
+    if (deps.config && !deps.config->redis_url.empty()) {
+      shared = std::make_shared<RedisRateLimiter>(deps.config->redis_url);
+    }
+    deps.server.use(rate_limit_middleware(std::make_shared<RateLimiter>(), shared));
   }
   deps.server.use(token_middleware(validator, deps.database));
 
@@ -293,8 +301,11 @@ AuthServices register_module(const AuthDeps& deps) {
     return
         [routes, handler](Exchange& ex) -> asio::awaitable<void> { co_await handler(*routes, ex); };
   };
-  deps.server.post("/auth/local/register", bind(&register_user));
-  deps.server.post("/auth/local/login", bind(&login));
+  if (!deps.config || local_strategy_enabled(*deps.config)) {
+    deps.server.post("/auth/local/register", bind(&register_user));
+    deps.server.post("/auth/local/login", bind(&login));
+  }
+  if (deps.config) register_sso_routes(SsoDeps{deps.server, deps.database, *deps.config});
   deps.server.get("/auth/accesscode", bind(&access_code));
   deps.server.post("/auth/token", bind(&token_grant));
   deps.server.post("/auth/logout", bind(&logout));

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -13,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "bus/redis.h"
 
 namespace stipple::events {
 
@@ -94,70 +94,9 @@ namespace {
 
 constexpr std::string_view kChannelPrefix = "stipple:";
 
-struct RedisAddress {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  std::string password;
-  std::string user;
-  int database = 0;
-};
-
-RedisAddress parse_redis_url(const std::string& url) {
-  const auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || (parsed->scheme() != "redis")) {
-    throw Error("CONFIG_ERROR", "REDIS_URL must look like redis://[:password@]host[:port][/db]");
-  }
-  RedisAddress address;
-  if (!parsed->host().empty()) address.host = parsed->encoded_host_address().decode();
-  if (address.host.size() > 2 && address.host.front() == '[') {
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  if (parsed->has_port()) address.port = parsed->port_number();
-  if (parsed->has_password()) address.password = parsed->password();
-  if (!parsed->user().empty()) address.user = parsed->user();
-  const std::string path = parsed->path();
-  if (path.size() > 1) address.database = std::stoi(path.substr(1));
-  return address;
-}
-
-using ContextPtr = std::unique_ptr<redisContext, decltype(&redisFree)>;
-using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
-
-ReplyPtr command(redisContext* context, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const auto& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(args.size()), argv.data(), lengths.data()));
-  return ReplyPtr(reply, freeReplyObject);
-}
-
-// Connects, authenticates and selects the database; throws with Redis's reason.
-ContextPtr connect(const RedisAddress& address, std::chrono::milliseconds timeout) {
-  const timeval tv{static_cast<time_t>(timeout.count() / 1000),
-                   static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-  ContextPtr context(redisConnectWithTimeout(address.host.c_str(), address.port, tv), redisFree);
-  if (!context || context->err) {
-    throw std::runtime_error(context ? context->errstr : "cannot allocate a Redis context");
-  }
-  auto check = [&](const std::vector<std::string>& args) {
-    auto reply = command(context.get(), args);
-    if (!reply) throw std::runtime_error(context->errstr);
-    if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error(reply->str);
-  };
-  if (!address.password.empty()) {
-    if (address.user.empty()) {
-      check({"AUTH", address.password});
-    } else {
-      check({"AUTH", address.user, address.password});
-    }
-  }
-  if (address.database != 0) check({"SELECT", std::to_string(address.database)});
-  return context;
-}
+using bus::RedisAddress;
+using ContextPtr = bus::RedisContextPtr;
+using ReplyPtr = bus::RedisReplyPtr;
 
 class RedisBus final : public EventBus {
  public:
@@ -186,8 +125,9 @@ class RedisBus final : public EventBus {
     // One retry on a fresh connection: the first attempt may meet a connection Redis closed.
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
-        if (!publisher_) publisher_ = connect(address_, std::chrono::seconds(2)).release();
-        auto reply = command(publisher_, {"PUBLISH", key, message});
+        if (!publisher_)
+          publisher_ = bus::redis_connect(address_, std::chrono::seconds(2)).release();
+        auto reply = bus::redis_command(publisher_, {"PUBLISH", key, message});
         if (reply && reply->type != REDIS_REPLY_ERROR) return;
         const std::string reason = reply ? reply->str : publisher_->errstr;
         redisFree(publisher_);
@@ -209,10 +149,11 @@ class RedisBus final : public EventBus {
     auto backoff = std::chrono::milliseconds(100);
     while (!stopping_) {
       try {
-        ContextPtr context = connect(address_, std::chrono::seconds(2));
+        ContextPtr context = bus::redis_connect(address_, std::chrono::seconds(2));
         // Reads block without a deadline: a quiet channel is normal.
         redisSetTimeout(context.get(), timeval{0, 0});
-        auto reply = command(context.get(), {"PSUBSCRIBE", std::string(kChannelPrefix) + "*"});
+        auto reply =
+            bus::redis_command(context.get(), {"PSUBSCRIBE", std::string(kChannelPrefix) + "*"});
         if (!reply || reply->type == REDIS_REPLY_ERROR) {
           throw std::runtime_error(reply ? reply->str : context->errstr);
         }
@@ -289,7 +230,7 @@ class RedisBus final : public EventBus {
 }  // namespace
 
 std::unique_ptr<EventBus> make_redis_bus(const std::string& redis_url) {
-  return std::make_unique<RedisBus>(parse_redis_url(redis_url));
+  return std::make_unique<RedisBus>(bus::parse_redis_url(redis_url));
 }
 
 }  // namespace stipple::events

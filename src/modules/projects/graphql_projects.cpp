@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "graphql/loader.h"
+#include "modules/auth/strategies.h"
 #include "modules/live/live.h"
 #include "modules/models/model_repository.h"
 #include "modules/projects/graphql_support.h"
@@ -147,11 +148,7 @@ json::value server_info(const Config& config, db::Connection& conn) {
                                      {"isEmailEnabled", config.uses_smtp()},
                                      {"emailVerificationTimeoutMinutes", 5}}},
       {"workspaces", json::object{{"workspacesEnabled", false}}},
-      {"authStrategies", json::array{json::object{{"id", "local"},
-                                                  {"name", "Local"},
-                                                  {"icon", "TODO"},
-                                                  {"url", "/auth/local"},
-                                                  {"color", "accent"}}}},
+      {"authStrategies", auth::auth_strategies_json(config)},
       {"scopes", json::array{scope("streams:read",
                                    "Read your streams, and any associated information (branches, "
                                    "commits, objects)."),
