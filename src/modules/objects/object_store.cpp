@@ -54,6 +54,22 @@ void append_copy_field(std::string& out, std::string_view s) {
   }
 }
 
+// A PostgreSQL array literal of text values: {"a","b"}, quotes and backslashes escaped.
+std::string pg_text_array(std::span<const std::string> values) {
+  std::string out = "{";
+  for (const auto& value : values) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    for (const char c : value) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
 void check_pg(PGconn* pg, PGresult* result, std::string_view what) {
   const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   const std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(pg);
@@ -226,14 +242,20 @@ std::optional<StoredObject> find_object(db::Connection& conn, std::string_view p
 void each_closure_object(db::Connection& conn, std::string_view project_id,
                          std::string_view root_id, const OnObject& on_row) {
   // The closure is read from the root row of this project only, and expanded by the database's
-  // JSON functions, so the ids are never all held in the server's memory.
+  // JSON functions, so the ids are never all held in the server's memory. On PostgreSQL the ids
+  // are sorted first and each row is then fetched by its key (a LATERAL subquery with LIMIT
+  // cannot be turned into a join), so rows stream out in order without sorting their data, and
+  // the plan does not depend on the table's statistics (fresh after a big upload).
   const bool pg = conn.dialect() == db::Dialect::postgres;
   const std::string_view sql =
-      pg ? "SELECT o.id, o.data FROM objects o WHERE o.project_id = $1 AND o.id <> $2 AND o.id IN ("
-           "  SELECT json_object_keys(CASE WHEN json_typeof(r.data::json -> '__closure') = "
-           "'object' THEN r.data::json -> '__closure' ELSE '{}'::json END) "
-           "  FROM objects r WHERE r.project_id = $1 AND r.id = $2) "
-           "ORDER BY o.id COLLATE \"C\""
+      pg ? "SELECT ids.id, o.data FROM ("
+           "  SELECT DISTINCT k.id AS id, k.id COLLATE \"C\" AS sort_id "
+           "  FROM objects r, json_object_keys(CASE WHEN json_typeof(r.data::json -> "
+           "'__closure') = 'object' THEN r.data::json -> '__closure' ELSE '{}'::json END) AS k(id) "
+           "  WHERE r.project_id = $1 AND r.id = $2 AND k.id <> $2 ORDER BY sort_id) ids "
+           "CROSS JOIN LATERAL (SELECT o.data FROM objects o "
+           "  WHERE o.project_id = $1 AND o.id = ids.id LIMIT 1) o "
+           "ORDER BY ids.sort_id"
          : "SELECT o.id, o.data FROM objects o WHERE o.project_id = $1 AND o.id <> $2 AND o.id IN ("
            "  SELECT c.key FROM objects r, json_each(r.data, '$.__closure') c "
            "  WHERE r.project_id = $1 AND r.id = $2 AND json_type(r.data, '$.__closure') = "
@@ -247,14 +269,27 @@ void each_closure_object(db::Connection& conn, std::string_view project_id,
 void each_object(db::Connection& conn, std::string_view project_id,
                  std::span<const std::string> ids, const OnObject& on_row) {
   if (ids.empty()) return;
+  const auto row = [&](const db::RowView& r) { return on_row(r.text(0), r.text(1)); };
+  if (conn.dialect() == db::Dialect::postgres) {
+    // One array parameter, looked up key by key in id order (see each_closure_object): an IN
+    // list is planned as a scan of the whole project while the table has no statistics.
+    const std::string array = pg_text_array(ids);
+    const db::Param params[] = {project_id, std::string_view(array)};
+    conn.query_each(
+        "SELECT ids.id, o.data FROM ("
+        "  SELECT DISTINCT u.id AS id, u.id COLLATE \"C\" AS sort_id "
+        "  FROM unnest($2::text[]) AS u(id) ORDER BY sort_id) ids "
+        "CROSS JOIN LATERAL (SELECT o.data FROM objects o "
+        "  WHERE o.project_id = $1 AND o.id = ids.id LIMIT 1) o "
+        "ORDER BY ids.sort_id",
+        params, row);
+    return;
+  }
   std::vector<db::Param> params{project_id};
   for (const auto& id : ids) params.emplace_back(std::string_view(id));
-  const bool pg = conn.dialect() == db::Dialect::postgres;
   const std::string sql = "SELECT id, data FROM objects WHERE project_id = $1 AND id IN (" +
-                          placeholders(2, ids.size()) + ") ORDER BY id" +
-                          (pg ? " COLLATE \"C\"" : "");
-  conn.query_each(sql, params,
-                  [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
+                          placeholders(2, ids.size()) + ") ORDER BY id";
+  conn.query_each(sql, params, row);
 }
 
 void store_created_objects(db::Connection& conn, std::string_view project_id,
