@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
+#include <unordered_set>
 
 #include "base/error.h"
+#include "base/log.h"
 
 namespace stipple::objects {
 namespace {
@@ -114,8 +117,103 @@ void copy_spool_postgres(PGconn* pg, ObjectSpool& spool) {
   while (PGresult* result = PQgetResult(pg)) check_pg(pg, result, "COPY failed");
 }
 
+// A COPY that a row already stored made fail (unique_violation): another upload stored some of
+// the same objects between our check and our COPY.
+struct CopyConflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The fast path: the spool's objects that are not stored yet, last of each id, COPYed straight
+// into `objects` in id order. Throws CopyConflict when a concurrent upload got there first.
+void copy_new_objects_postgres(db::Connection& conn, std::string_view project_id,
+                               ObjectSpool& spool, int64_t now_ms) {
+  // The last record of each id, in id (byte) order.
+  std::vector<std::size_t> order(spool.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return spool.id(a) < spool.id(b); });
+  std::vector<std::size_t> latest;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k + 1 < order.size() && spool.id(order[k + 1]) == spool.id(order[k])) continue;
+    latest.push_back(order[k]);
+  }
+
+  // Which of them are stored already (looked up key by key, whatever the statistics).
+  std::vector<std::string> ids;
+  ids.reserve(latest.size());
+  for (const auto i : latest) ids.push_back(spool.id(i));
+  const std::string array = pg_text_array(ids);
+  std::unordered_set<std::string> stored;
+  const db::Param params[] = {project_id, std::string_view(array)};
+  conn.query_each(
+      "SELECT u.id FROM unnest($2::text[]) AS u(id) CROSS JOIN LATERAL ("
+      "  SELECT 1 FROM objects o WHERE o.project_id = $1 AND o.id = u.id LIMIT 1) e",
+      params, [&](const db::RowView& row) {
+        stored.emplace(row.text(0));
+        return true;
+      });
+
+  PGconn* pg = conn.postgres_handle();
+  PGresult* start =
+      PQexec(pg, "COPY objects (project_id, id, speckle_type, data, created_at) FROM STDIN");
+  if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
+    check_pg(pg, start, "COPY into objects failed");
+  }
+  PQclear(start);
+  std::string buffer;
+  buffer.reserve(kCopyBufferBytes * 2);
+  const auto flush = [&] {
+    if (PQputCopyData(pg, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+    }
+    buffer.clear();
+  };
+  const std::string created = std::to_string(now_ms);
+  PreparedObject object;
+  for (const auto i : latest) {
+    if (stored.contains(spool.id(i))) continue;
+    spool.read(i, object);
+    append_copy_field(buffer, project_id);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.id);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.speckle_type);
+    buffer.push_back('\t');
+    append_copy_field(buffer, object.data);
+    buffer.push_back('\t');
+    buffer += created;
+    buffer.push_back('\n');
+    if (buffer.size() >= kCopyBufferBytes) flush();
+  }
+  if (!buffer.empty()) flush();
+  if (PQputCopyEnd(pg, nullptr) != 1) {
+    throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+  }
+  bool conflict = false;
+  while (PGresult* result = PQgetResult(pg)) {
+    if (PQresultStatus(result) == PGRES_FATAL_ERROR) {
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      if (state && std::string_view(state) == "23505") conflict = true;
+    }
+    if (conflict) {
+      PQclear(result);
+      continue;
+    }
+    check_pg(pg, result, "COPY failed");
+  }
+  if (conflict) throw CopyConflict("an object was stored by another upload meanwhile");
+}
+
 void store_postgres(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,
                     int64_t now_ms) {
+  try {
+    conn.transaction([&] { copy_new_objects_postgres(conn, project_id, spool, now_ms); });
+    return;
+  } catch (const CopyConflict& e) {
+    // Rolled back; the staging path below tolerates objects that are already stored.
+    log::info("objects.copy_conflict", {{"project", project_id}, {"objects", spool.size()}},
+              e.what());
+  }
   conn.transaction([&] {
     conn.exec_script(
         "CREATE TEMP TABLE objects_staging (seq BIGINT NOT NULL, id TEXT NOT NULL, "

@@ -152,6 +152,7 @@ void ObjectSpool::append(const PreparedObject& object) {
   // Invariant: records are all appended before the first read.
   assert(writing_);
   offsets_.push_back(bytes_);
+  ids_.push_back(object.id);
   write_field(file_, object.id);
   write_field(file_, object.speckle_type);
   write_field(file_, object.data);

@@ -47,6 +47,9 @@ class ObjectSpool {
 
   void append(const PreparedObject& object);
   std::size_t size() const { return offsets_.size(); }
+  // The id of record `index`, kept in memory (ids are 32 characters) so the store can order and
+  // filter records without reading them back.
+  const std::string& id(std::size_t index) const { return ids_.at(index); }
   uint64_t bytes() const { return bytes_; }
 
   // Reads record `index` (0 = first appended) into `out`.
@@ -55,6 +58,7 @@ class ObjectSpool {
  private:
   std::FILE* file_;
   std::vector<uint64_t> offsets_;
+  std::vector<std::string> ids_;
   uint64_t bytes_ = 0;
   bool writing_ = true;
 };
