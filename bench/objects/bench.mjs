@@ -10,7 +10,7 @@
 // STIPPLE_BIN names the binary (default build/stipple).
 import http from 'node:http'
 import { spawn, execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createGunzip, gzipSync } from 'node:zlib'
 import { startServer } from '../../tests/api/lib/server.mjs'
 import { createUser, createProject, multipart, md5 } from '../../tests/api/lib/objects.mjs'
@@ -117,6 +117,11 @@ function watchRss (pid) {
   const timer = setInterval(() => { try { max = Math.max(max, read('VmRSS')) } catch {} }, 50)
   return {
     peak () { try { return Math.max(max, read('VmHWM')) } catch { return max } },
+    // Starts a new phase: the kernel's high-water mark and ours start again from now.
+    reset () {
+      try { writeFileSync(`/proc/${pid}/clear_refs`, '5') } catch {}
+      max = 0
+    },
     stop () { clearInterval(timer) }
   }
 }
@@ -215,10 +220,16 @@ function copyBaseline (databaseUrl, project, texts) {
     let out = 0
     child.stdout.on('data', (c) => { out += c.length })
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`psql exited with ${code}`))))
-    if (input) {
-      for (const chunk of input()) child.stdin.write(chunk)
+    const feed = async () => {
+      // Waits for the pipe to drain: a gigabyte written at once fails with ENOBUFS.
+      if (input) {
+        for (const chunk of input()) {
+          if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve))
+        }
+      }
+      child.stdin.end()
     }
-    child.stdin.end()
+    feed().catch(reject)
   })
   const escape = (s) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
   execFileSync('psql', [databaseUrl, '-q', '-c',
@@ -259,8 +270,12 @@ for (const backend of kBackends) {
     const count = model.texts.length
     console.log(`\n== ${backend}`)
 
+    const peaks = []
+    const phase = (name) => { peaks.push(`${name} ${(rss.peak() / MB).toFixed(0)}`); rss.reset() }
+    rss.reset()
     const uploadMs = await uploadModel(server, project, user, bodies)
     console.log(`upload            ${rate(count, uploadMs)} objects/s  ${mbps(jsonBytes, uploadMs)} MB/s  (${seconds(uploadMs).toFixed(1)} s)`)
+    phase('upload')
 
     const started = performance.now()
     const full = await timedRequest(`${server.url}/objects/${project}/${model.rootId}`, {
@@ -268,12 +283,14 @@ for (const backend of kBackends) {
     })
     const fullMs = performance.now() - started
     console.log(`GET /objects      ${rate(full.lines, fullMs)} objects/s  ${mbps(full.bytes, fullMs)} MB/s  ttfb ${full.ttfb.toFixed(0)} ms  (${full.lines} objects)`)
+    phase('GET /objects')
 
     const stream = await objectStream(server, project, user, model.ids)
     console.log(`object-stream     ${rate(stream.lines, stream.ms)} objects/s  ${mbps(stream.bytes, stream.ms)} MB/s  ttfb ${stream.ttfb.toFixed(0)} ms  (${stream.lines} objects)`)
 
+    phase('object-stream')
     rss.stop()
-    console.log(`server peak RSS   ${(rss.peak() / MB).toFixed(0)} MB`)
+    console.log(`server peak RSS   ${peaks.join(' MB, ')} MB`)
 
     if (backend === 'postgres') {
       const copy = await copyBaseline(server.postgresUrl, project, model.texts)
