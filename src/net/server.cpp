@@ -569,14 +569,20 @@ asio::awaitable<void> Exchange::send_chunk(std::string_view data) {
 
 asio::awaitable<void> Exchange::write(std::string_view data) {
   if (!streaming_ || stream_ended_) throw internal_error("write outside a response stream");
-  if (gzip_) {
-    gzip_->feed(data, pending_, false);
-  } else {
-    pending_.append(data);
-  }
-  if (pending_.size() >= kStreamChunk) {
-    co_await send_chunk(pending_);
-    pending_.clear();
+  // In slices, so that a large write (a model's root object) is sent as it is compressed rather
+  // than gathered whole.
+  while (!data.empty()) {
+    const auto slice = data.substr(0, kStreamChunk);
+    data.remove_prefix(slice.size());
+    if (gzip_) {
+      gzip_->feed(slice, pending_, false);
+    } else {
+      pending_.append(slice);
+    }
+    if (pending_.size() >= kStreamChunk) {
+      co_await send_chunk(pending_);
+      pending_.clear();
+    }
   }
 }
 

@@ -542,15 +542,17 @@ class Routes {
     const auto verdict = check_read(auth::caller(ex), access, project_id);
     if (!verdict.allowed()) co_return refuse(ex, verdict);
 
-    const auto root = co_await db_.run(
+    auto root = co_await db_.run(
         [&](db::Connection& conn) { return find_object(conn, project_id, object_id); });
     if (!root) co_return respond_text(ex, status::not_found, kNotFoundMessage);
 
     // The root first (its totalChildrenCount from the column), then its closure by id.
     // Arguments of co_await expressions are named locals, never temporaries: GCC 12 destroys
     // some temporaries of a co_await full-expression twice.
-    const std::string root_data =
+    std::string root_data =
         with_total_children_count(root->data, total_children_json(root->total_children_count));
+    // A root holds its whole closure (tens of megabytes for big models): keep one copy only.
+    root.reset();
     // By value: after a client disconnect the worker may outlive this frame.
     const Produce closure = [project_id, object_id](db::Connection& conn, const Emit& emit) {
       each_closure_object(conn, project_id, object_id, emit);
@@ -559,6 +561,7 @@ class Routes {
     RowWriter writer(ex, wants_lines(ex));
     co_await writer.begin();
     co_await writer.row(object_id, root_data);
+    std::string().swap(root_data);
     co_await stream_rows(db_, writer, closure, unchanged);
     co_await writer.end();
   }

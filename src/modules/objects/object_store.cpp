@@ -57,6 +57,18 @@ void append_copy_field(std::string& out, std::string_view s) {
   }
 }
 
+// As append_copy_field, flushing whenever `out` is full, so a huge value (a model's root object
+// lists its whole closure) is never escaped into memory whole.
+template <typename Flush>
+void append_large_copy_field(std::string& out, std::string_view s, const Flush& flush) {
+  constexpr std::size_t kSlice = 256 * 1024;
+  while (!s.empty()) {
+    append_copy_field(out, s.substr(0, kSlice));
+    s.remove_prefix(std::min(kSlice, s.size()));
+    if (out.size() >= kCopyBufferBytes) flush();
+  }
+}
+
 // A PostgreSQL array literal of text values: {"a","b"}, quotes and backslashes escaped.
 std::string pg_text_array(std::span<const std::string> values) {
   std::string out = "{";
@@ -106,7 +118,7 @@ void copy_spool_postgres(PGconn* pg, ObjectSpool& spool) {
     buffer.push_back('\t');
     append_copy_field(buffer, object.speckle_type);
     buffer.push_back('\t');
-    append_copy_field(buffer, object.data);
+    append_large_copy_field(buffer, object.data, flush);
     buffer.push_back('\n');
     if (buffer.size() >= kCopyBufferBytes) flush();
   }
@@ -179,7 +191,7 @@ void copy_new_objects_postgres(db::Connection& conn, std::string_view project_id
     buffer.push_back('\t');
     append_copy_field(buffer, object.speckle_type);
     buffer.push_back('\t');
-    append_copy_field(buffer, object.data);
+    append_large_copy_field(buffer, object.data, flush);
     buffer.push_back('\t');
     buffer += created;
     buffer.push_back('\n');
