@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "modules/objects/object_json.h"
 
 namespace stipple::objects {
 namespace {
@@ -349,28 +350,77 @@ std::optional<StoredObject> find_object(db::Connection& conn, std::string_view p
   return StoredObject{result[0].text(0), result[0].opt_integer(1)};
 }
 
+// SQLite's JSON functions would parse a big root (it lists the whole closure) into memory and
+// materialise its keys: the keys are read here from the root's text instead, packed in one
+// buffer, sorted, and their rows fetched in id order a slice at a time.
+void each_closure_object_sqlite(db::Connection& conn, std::string_view project_id,
+                                std::string_view root_id, const OnObject& on_row) {
+  std::string packed;                                      // every key, back to back
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset and length of each
+  {
+    const auto root = conn.query("SELECT data FROM objects WHERE project_id = $1 AND id = $2",
+                                 {project_id, root_id});
+    if (root.empty()) return;
+    for_each_member(root[0].text(0), [&](std::string_view raw_key, std::string_view value) {
+      if (decode_key(raw_key) != "__closure") return true;
+      packed.clear();  // the last occurrence wins
+      spans.clear();
+      if (value.empty() || value.front() != '{') return true;
+      for_each_member(value, [&](std::string_view raw_child, std::string_view) {
+        const std::string key = raw_child.find('\\') == std::string_view::npos
+                                    ? std::string(raw_child.substr(1, raw_child.size() - 2))
+                                    : decode_key(raw_child);
+        spans.emplace_back(packed.size(), key.size());
+        packed += key;
+        return true;
+      });
+      return true;
+    });
+  }
+  const auto key = [&](const std::pair<std::size_t, std::size_t>& span) {
+    return std::string_view(packed).substr(span.first, span.second);
+  };
+  std::sort(spans.begin(), spans.end(),
+            [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  spans.erase(std::unique(spans.begin(), spans.end(),
+                          [&](const auto& a, const auto& b) { return key(a) == key(b); }),
+              spans.end());
+  std::erase_if(spans, [&](const auto& span) { return key(span) == root_id; });
+
+  bool wanted = true;
+  for (std::size_t start = 0; wanted && start < spans.size(); start += kIdsPerQuery) {
+    const std::size_t count = std::min(kIdsPerQuery, spans.size() - start);
+    std::vector<db::Param> params{project_id};
+    for (std::size_t i = 0; i < count; ++i) params.emplace_back(key(spans[start + i]));
+    conn.query_each("SELECT id, data FROM objects WHERE project_id = $1 AND id IN (" +
+                        placeholders(2, count) + ") ORDER BY id",
+                    params, [&](const db::RowView& row) {
+                      wanted = on_row(row.text(0), row.text(1));
+                      return wanted;
+                    });
+  }
+}
+
 void each_closure_object(db::Connection& conn, std::string_view project_id,
                          std::string_view root_id, const OnObject& on_row) {
-  // The closure is read from the root row of this project only, and expanded by the database's
-  // JSON functions, so the ids are never all held in the server's memory. On PostgreSQL the ids
-  // are sorted first and each row is then fetched by its key (a LATERAL subquery with LIMIT
-  // cannot be turned into a join), so rows stream out in order without sorting their data, and
-  // the plan does not depend on the table's statistics (fresh after a big upload).
-  const bool pg = conn.dialect() == db::Dialect::postgres;
+  if (conn.dialect() != db::Dialect::postgres) {
+    each_closure_object_sqlite(conn, project_id, root_id, on_row);
+    return;
+  }
+  // The closure is read from the root row of this project only and expanded by PostgreSQL's
+  // JSON functions, so the ids are never all held in the server's memory. The ids are sorted
+  // first and each row is then fetched by its key (a LATERAL subquery with LIMIT cannot be
+  // turned into a join), so rows stream out in order without sorting their data, and the plan
+  // does not depend on the table's statistics (stale right after a big upload).
   const std::string_view sql =
-      pg ? "SELECT ids.id, o.data FROM ("
-           "  SELECT DISTINCT k.id AS id, k.id COLLATE \"C\" AS sort_id "
-           "  FROM objects r, json_object_keys(CASE WHEN json_typeof(r.data::json -> "
-           "'__closure') = 'object' THEN r.data::json -> '__closure' ELSE '{}'::json END) AS k(id) "
-           "  WHERE r.project_id = $1 AND r.id = $2 AND k.id <> $2 ORDER BY sort_id) ids "
-           "CROSS JOIN LATERAL (SELECT o.data FROM objects o "
-           "  WHERE o.project_id = $1 AND o.id = ids.id LIMIT 1) o "
-           "ORDER BY ids.sort_id"
-         : "SELECT o.id, o.data FROM objects o WHERE o.project_id = $1 AND o.id <> $2 AND o.id IN ("
-           "  SELECT c.key FROM objects r, json_each(r.data, '$.__closure') c "
-           "  WHERE r.project_id = $1 AND r.id = $2 AND json_type(r.data, '$.__closure') = "
-           "'object') "
-           "ORDER BY o.id";
+      "SELECT ids.id, o.data FROM ("
+      "  SELECT DISTINCT k.id AS id, k.id COLLATE \"C\" AS sort_id "
+      "  FROM objects r, json_object_keys(CASE WHEN json_typeof(r.data::json -> '__closure') = "
+      "'object' THEN r.data::json -> '__closure' ELSE '{}'::json END) AS k(id) "
+      "  WHERE r.project_id = $1 AND r.id = $2 AND k.id <> $2 ORDER BY sort_id) ids "
+      "CROSS JOIN LATERAL (SELECT o.data FROM objects o "
+      "  WHERE o.project_id = $1 AND o.id = ids.id LIMIT 1) o "
+      "ORDER BY ids.sort_id";
   const db::Param params[] = {project_id, root_id};
   conn.query_each(sql, params,
                   [&](const db::RowView& row) { return on_row(row.text(0), row.text(1)); });
