@@ -21,7 +21,7 @@ namespace stipple::net {
 namespace http = boost::beast::http;
 
 class Session;
-class GzipStream;
+class ParallelGzip;
 
 // How a route wants its request body.
 enum class BodyMode {
@@ -107,7 +107,7 @@ class Exchange {
   bool responded_ = false;
   bool streaming_ = false;
   bool stream_ended_ = false;
-  std::unique_ptr<GzipStream> gzip_;
+  std::unique_ptr<ParallelGzip> gzip_;
   std::string pending_;
   std::size_t bytes_sent_ = 0;
 };

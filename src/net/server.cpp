@@ -19,6 +19,7 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "net/metrics.h"
+#include "net/parallel_gzip.h"
 
 namespace stipple::net {
 
@@ -547,7 +548,7 @@ asio::awaitable<void> Exchange::begin_stream(http::status status, std::string_vi
   res.set(http::field::content_type, content_type);
   if (gzip) {
     res.set(http::field::content_encoding, "gzip");
-    gzip_ = std::make_unique<GzipStream>(kGzipLevelStream);
+    gzip_ = std::make_unique<ParallelGzip>(session_.stream().get_executor(), kGzipLevelStream);
   }
   res.chunked(true);
   res.keep_alive(keep_alive_);
@@ -575,7 +576,7 @@ asio::awaitable<void> Exchange::write(std::string_view data) {
     const auto slice = data.substr(0, kStreamChunk);
     data.remove_prefix(slice.size());
     if (gzip_) {
-      gzip_->feed(slice, pending_, false);
+      co_await gzip_->write(slice, pending_);
     } else {
       pending_.append(slice);
     }
@@ -588,7 +589,7 @@ asio::awaitable<void> Exchange::write(std::string_view data) {
 
 asio::awaitable<void> Exchange::end_stream() {
   if (!streaming_ || stream_ended_) throw internal_error("end of a stream that is not open");
-  if (gzip_) gzip_->feed({}, pending_, true);
+  if (gzip_) co_await gzip_->finish(pending_);
   co_await send_chunk(pending_);
   pending_.clear();
   auto [ec, _] = co_await asio::async_write(session_.stream(), http::make_chunk_last(), kTuple);
