@@ -54,28 +54,57 @@ struct ParallelGzip::Shared {
 
 namespace {
 
+// A compressing thread's deflate state, kept between blocks (reset, not reallocated).
+class ThreadDeflater {
+ public:
+  ~ThreadDeflater() {
+    if (ready_) deflateEnd(&z_);
+  }
+
+  z_stream* get(int level) {
+    if (ready_ && level != level_) {
+      deflateEnd(&z_);
+      ready_ = false;
+    }
+    if (!ready_) {
+      z_ = z_stream{};
+      if (deflateInit2(&z_, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return nullptr;
+      ready_ = true;
+      level_ = level;
+    } else if (deflateReset(&z_) != Z_OK) {
+      return nullptr;
+    }
+    return &z_;
+  }
+
+ private:
+  z_stream z_{};
+  bool ready_ = false;
+  int level_ = 0;
+};
+
 // Raw deflate of one block; ends on a byte boundary, or with the final block bit when `last`.
 void deflate_block(int level, const std::string& input, const std::string& dictionary, bool last,
                    std::string& output, uint32_t& crc, bool& failed) {
-  z_stream z{};
-  if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  thread_local ThreadDeflater deflater;
+  z_stream* z = deflater.get(level);
+  if (!z) {
     failed = true;
     return;
   }
   if (!dictionary.empty()) {
-    deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary.data()),
+    deflateSetDictionary(z, reinterpret_cast<const Bytef*>(dictionary.data()),
                          static_cast<uInt>(dictionary.size()));
   }
   // Stored blocks cost 5 bytes per 16 KB at worst; the sync marker and final block a few more.
   output.resize(input.size() + input.size() / 1024 + 256);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  z.avail_in = static_cast<uInt>(input.size());
-  z.next_out = reinterpret_cast<Bytef*>(output.data());
-  z.avail_out = static_cast<uInt>(output.size());
-  const int rc = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
-  failed = last ? rc != Z_STREAM_END : (rc != Z_OK || z.avail_in != 0);
-  output.erase(output.size() - std::min<std::size_t>(z.avail_out, output.size()));
-  deflateEnd(&z);
+  z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  z->avail_in = static_cast<uInt>(input.size());
+  z->next_out = reinterpret_cast<Bytef*>(output.data());
+  z->avail_out = static_cast<uInt>(output.size());
+  const int rc = deflate(z, last ? Z_FINISH : Z_SYNC_FLUSH);
+  failed = last ? rc != Z_STREAM_END : (rc != Z_OK || z->avail_in != 0);
+  output.erase(output.size() - std::min<std::size_t>(z->avail_out, output.size()));
   crc = static_cast<uint32_t>(
       crc32(0, reinterpret_cast<const Bytef*>(input.data()), static_cast<uInt>(input.size())));
 }

@@ -32,6 +32,18 @@ async function login (server, email, secret) {
   return post(server, '/auth/local/login?challenge=ch-login', { email, password: secret })
 }
 
+// Waits up to 10 s for the server's `event` log line about a mail to `address`.
+async function mailLogged (server, event, address) {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const line = server.output.join('').split('\n')
+      .find((l) => l.includes(`"${event}"`) && l.includes(address))
+    if (line) return line
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.fail(`no ${event} line for ${address}`)
+}
+
 for (const backend of backends()) {
   describe(`e-mail on ${backend}`, () => {
     let mail
@@ -327,13 +339,7 @@ for (const backend of backends()) {
       const started = Date.now()
       const user = await signUp(server, 'Clara')
       assert.ok(Date.now() - started < 5_000)
-      const deadline = Date.now() + 10_000
-      let line
-      while (!line && Date.now() < deadline) {
-        line = server.output.join('').split('\n').find((l) => l.includes('"mail.retry"') && l.includes(user.email))
-        if (!line) await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      assert.ok(line, 'no mail.retry line')
+      const line = await mailLogged(server, 'mail.retry', user.email)
       assert.equal(JSON.parse(line).attempt, 1)
       assert.deepEqual(mail.messages, [])
     })
@@ -378,13 +384,7 @@ for (const backend of backends()) {
       const mail = await startMailServer({ tls: trusted })
       const { server, user } = await signUpThrough(mail, { EMAIL_CA_FILE: stranger.certFile }, 'Ned')
       try {
-        const deadline = Date.now() + 10_000
-        let line
-        while (!line && Date.now() < deadline) {
-          line = server.output.join('').split('\n').find((l) => l.includes('"mail.retry"') && l.includes(user.email))
-          if (!line) await new Promise((resolve) => setTimeout(resolve, 50))
-        }
-        assert.ok(line, 'no mail.retry line')
+        await mailLogged(server, 'mail.retry', user.email)
         assert.deepEqual(mail.messages, [])
         assert.ok(mail.errors.some((e) => e.code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'),
           mail.errors.map((e) => e.code).join(', '))
@@ -407,14 +407,7 @@ for (const backend of backends()) {
 
     it('writes the message to the log instead', async () => {
       const user = await signUp(server, 'Logan')
-      const deadline = Date.now() + 10_000
-      let line
-      while (!line && Date.now() < deadline) {
-        line = server.output.join('').split('\n').find((l) => l.includes('"mail.logged"') && l.includes(user.email))
-        if (!line) await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      assert.ok(line, 'no mail.logged line')
-      const entry = JSON.parse(line)
+      const entry = JSON.parse(await mailLogged(server, 'mail.logged', user.email))
       assert.equal(entry.subject, 'Confirm your e-mail address')
       assert.match(entry.text, /\/auth\/verifyemail\?t=[0-9a-f]{40}/)
     })

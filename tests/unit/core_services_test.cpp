@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "backend_test_db.h"
 #include "base/error.h"
 #include "base/ids.h"
-#include "db/migrations.h"
 #include "modules/models/model_repository.h"
 #include "modules/models/model_service.h"
 #include "modules/projects/pagination.h"
@@ -26,31 +26,11 @@ using db::Dialect;
 class CoreServicesTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::sqlite) {
-      path_ = std::filesystem::temp_directory_path() / ("stipple-core-" + random_hex(8) + ".db");
-      conn_ = db::open_sqlite(path_.string());
-    } else {
-      const char* base = std::getenv("STIPPLE_TEST_POSTGRES_URL");
-      if (!base || !*base) GTEST_SKIP() << "STIPPLE_TEST_POSTGRES_URL is not set";
-      admin_ = db::open_postgres(base);
-      database_ = "stipple_core_" + random_hex(8);
-      admin_->exec_script("CREATE DATABASE " + database_);
-      std::string url = base;
-      conn_ = db::open_postgres(url.substr(0, url.rfind('/') + 1) + database_);
-    }
-    db::migrate(*conn_, db::embedded_migrations(GetParam()));
+    db_ = std::make_unique<testing::BackendDb>(GetParam(), "stipple_core");
+    if (!db_->available()) GTEST_SKIP() << "STIPPLE_TEST_POSTGRES_URL is not set";
+    conn_ = &db_->conn();
     ann_ = make_user("ann");
     bob_ = make_user("bob");
-  }
-
-  void TearDown() override {
-    conn_.reset();
-    if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(path_.string() + suffix);
-      }
-    }
-    if (admin_) admin_->exec_script("DROP DATABASE IF EXISTS " + database_);
   }
 
   auth::AuthContext make_user(const std::string& name) {
@@ -97,10 +77,8 @@ class CoreServicesTest : public ::testing::TestWithParam<Dialect> {
     return "no error";
   }
 
-  std::filesystem::path path_;
-  std::unique_ptr<db::Connection> admin_;
-  std::string database_;
-  std::unique_ptr<db::Connection> conn_;
+  std::unique_ptr<testing::BackendDb> db_;
+  db::Connection* conn_ = nullptr;
   auth::AuthContext ann_;
   auth::AuthContext bob_;
   int64_t now_ = 1'000'000;

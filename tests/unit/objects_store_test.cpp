@@ -4,12 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <thread>
 
-#include "base/ids.h"
-#include "db/migrations.h"
+#include "backend_test_db.h"
 #include "modules/objects/object_store.h"
 #include "modules/objects/upload.h"
 
@@ -29,33 +26,12 @@ objects::PreparedObject object(const std::string& id, const std::string& version
 class ObjectStoreTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::sqlite) {
-      path_ = std::filesystem::temp_directory_path() / ("stipple-store-" + random_hex(8) + ".db");
-      conn_ = db::open_sqlite(path_.string());
-    } else {
-      const char* base = std::getenv("STIPPLE_TEST_POSTGRES_URL");
-      if (!base || !*base) GTEST_SKIP() << "STIPPLE_TEST_POSTGRES_URL is not set";
-      admin_ = db::open_postgres(base);
-      database_ = "stipple_store_" + random_hex(8);
-      admin_->exec_script("CREATE DATABASE " + database_);
-      const std::string url = base;
-      url_ = url.substr(0, url.rfind('/') + 1) + database_;
-      conn_ = db::open_postgres(url_);
-    }
-    db::migrate(*conn_, db::embedded_migrations(GetParam()));
+    db_ = std::make_unique<testing::BackendDb>(GetParam(), "stipple_store");
+    if (!db_->available()) GTEST_SKIP() << "STIPPLE_TEST_POSTGRES_URL is not set";
+    conn_ = &db_->conn();
     conn_->execute(
         "INSERT INTO projects (id, name, visibility, created_at, updated_at) "
         "VALUES ('p000000001', 'p', 'private', 0, 0)");
-  }
-
-  void TearDown() override {
-    conn_.reset();
-    if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(path_.string() + suffix);
-      }
-    }
-    if (admin_) admin_->exec_script("DROP DATABASE IF EXISTS " + database_);
   }
 
   std::string stored(const std::string& id) {
@@ -64,11 +40,8 @@ class ObjectStoreTest : public ::testing::TestWithParam<Dialect> {
     return r.empty() ? std::string() : r[0].text(0);
   }
 
-  std::filesystem::path path_;
-  std::unique_ptr<db::Connection> admin_;
-  std::unique_ptr<db::Connection> conn_;
-  std::string database_;
-  std::string url_;
+  std::unique_ptr<testing::BackendDb> db_;
+  db::Connection* conn_ = nullptr;
 };
 
 TEST_P(ObjectStoreTest, StoresTheLastRecordOfEachIdOnce) {
@@ -98,7 +71,7 @@ TEST_P(ObjectStoreTest, AnObjectStoredMeanwhileByAnotherUploadIsKept) {
   if (GetParam() != Dialect::postgres) GTEST_SKIP() << "SQLite writers are serialised";
   // Another upload has inserted kA and not committed yet: our check cannot see it, so our COPY
   // waits on its key and fails once the other commits.
-  auto other = db::open_postgres(url_);
+  auto other = db::open_postgres(db_->url());
   other->begin();
   other->execute(
       "INSERT INTO objects (project_id, id, data, created_at) VALUES ('p000000001', $1, $2, 1)",

@@ -95,39 +95,69 @@ void check_pg(PGconn* pg, PGresult* result, std::string_view what) {
   }
 }
 
-void copy_spool_postgres(PGconn* pg, ObjectSpool& spool) {
-  PGresult* start = PQexec(pg, "COPY objects_staging (seq, id, speckle_type, data) FROM STDIN");
-  if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
-    check_pg(pg, start, "COPY into the staging table failed");
+// A COPY ... FROM STDIN in text format, fed row by row through a buffer of kCopyBufferBytes.
+class CopyIn {
+ public:
+  CopyIn(PGconn* pg, const char* sql, std::string_view what) : pg_(pg) {
+    PGresult* start = PQexec(pg, sql);
+    if (!start || PQresultStatus(start) != PGRES_COPY_IN) check_pg(pg, start, what);
+    PQclear(start);
+    buffer_.reserve(kCopyBufferBytes * 2);
   }
-  PQclear(start);
 
-  std::string buffer;
-  buffer.reserve(kCopyBufferBytes * 2);
-  const auto flush = [&] {
-    if (PQputCopyData(pg, buffer.data(), static_cast<int>(buffer.size())) != 1) {
-      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+  // One column of the row being written; `last` ends the row.
+  void field(std::string_view value, bool last = false) {
+    append_large_copy_field(buffer_, value, [this] { flush(); });
+    buffer_.push_back(last ? '\n' : '\t');
+    if (buffer_.size() >= kCopyBufferBytes) flush();
+  }
+
+  // Ends the COPY. Returns false when it failed on a unique_violation (the row was stored by
+  // someone else meanwhile); throws for any other failure.
+  bool finish() {
+    if (!buffer_.empty()) flush();
+    if (PQputCopyEnd(pg_, nullptr) != 1) {
+      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg_));
     }
-    buffer.clear();
-  };
+    bool conflict = false;
+    while (PGresult* result = PQgetResult(pg_)) {
+      if (PQresultStatus(result) == PGRES_FATAL_ERROR) {
+        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        if (state && std::string_view(state) == "23505") conflict = true;
+      }
+      if (conflict) {
+        PQclear(result);
+        continue;
+      }
+      check_pg(pg_, result, "COPY failed");
+    }
+    return !conflict;
+  }
+
+ private:
+  void flush() {
+    if (PQputCopyData(pg_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg_));
+    }
+    buffer_.clear();
+  }
+
+  PGconn* pg_;
+  std::string buffer_;
+};
+
+void copy_spool_postgres(PGconn* pg, ObjectSpool& spool) {
+  CopyIn copy(pg, "COPY objects_staging (seq, id, speckle_type, data) FROM STDIN",
+              "COPY into the staging table failed");
   PreparedObject object;
   for (std::size_t i = 0; i < spool.size(); ++i) {
     spool.read(i, object);
-    buffer += std::to_string(i);
-    buffer.push_back('\t');
-    append_copy_field(buffer, object.id);
-    buffer.push_back('\t');
-    append_copy_field(buffer, object.speckle_type);
-    buffer.push_back('\t');
-    append_large_copy_field(buffer, object.data, flush);
-    buffer.push_back('\n');
-    if (buffer.size() >= kCopyBufferBytes) flush();
+    copy.field(std::to_string(i));
+    copy.field(object.id);
+    copy.field(object.speckle_type);
+    copy.field(object.data, true);
   }
-  if (!buffer.empty()) flush();
-  if (PQputCopyEnd(pg, nullptr) != 1) {
-    throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
-  }
-  while (PGresult* result = PQgetResult(pg)) check_pg(pg, result, "COPY failed");
+  if (!copy.finish()) throw db_error("COPY failed: duplicate row in the staging table");
 }
 
 // A COPY that a row already stored made fail (unique_violation): another upload stored some of
@@ -166,55 +196,21 @@ void copy_new_objects_postgres(db::Connection& conn, std::string_view project_id
         return true;
       });
 
-  PGconn* pg = conn.postgres_handle();
-  PGresult* start =
-      PQexec(pg, "COPY objects (project_id, id, speckle_type, data, created_at) FROM STDIN");
-  if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
-    check_pg(pg, start, "COPY into objects failed");
-  }
-  PQclear(start);
-  std::string buffer;
-  buffer.reserve(kCopyBufferBytes * 2);
-  const auto flush = [&] {
-    if (PQputCopyData(pg, buffer.data(), static_cast<int>(buffer.size())) != 1) {
-      throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
-    }
-    buffer.clear();
-  };
+  CopyIn copy(conn.postgres_handle(),
+              "COPY objects (project_id, id, speckle_type, data, created_at) FROM STDIN",
+              "COPY into objects failed");
   const std::string created = std::to_string(now_ms);
   PreparedObject object;
   for (const auto i : latest) {
     if (stored.contains(spool.id(i))) continue;
     spool.read(i, object);
-    append_copy_field(buffer, project_id);
-    buffer.push_back('\t');
-    append_copy_field(buffer, object.id);
-    buffer.push_back('\t');
-    append_copy_field(buffer, object.speckle_type);
-    buffer.push_back('\t');
-    append_large_copy_field(buffer, object.data, flush);
-    buffer.push_back('\t');
-    buffer += created;
-    buffer.push_back('\n');
-    if (buffer.size() >= kCopyBufferBytes) flush();
+    copy.field(project_id);
+    copy.field(object.id);
+    copy.field(object.speckle_type);
+    copy.field(object.data);
+    copy.field(created, true);
   }
-  if (!buffer.empty()) flush();
-  if (PQputCopyEnd(pg, nullptr) != 1) {
-    throw db_error(std::string("COPY failed: ") + PQerrorMessage(pg));
-  }
-  bool conflict = false;
-  while (PGresult* result = PQgetResult(pg)) {
-    if (PQresultStatus(result) == PGRES_FATAL_ERROR) {
-      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-      if (state && std::string_view(state) == "23505") conflict = true;
-    }
-    if (conflict) {
-      PQclear(result);
-      continue;
-    }
-    check_pg(pg, result, "COPY failed");
-  }
-  if (conflict) throw CopyConflict("an object was stored by another upload meanwhile");
+  if (!copy.finish()) throw CopyConflict("an object was stored by another upload meanwhile");
 }
 
 void store_postgres(db::Connection& conn, std::string_view project_id, ObjectSpool& spool,

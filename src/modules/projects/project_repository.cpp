@@ -34,6 +34,20 @@ Invite invite_from_row(const db::Result::Row& row) {
   return i;
 }
 
+// The condition that continues a newest-first list after `after` (its sort key in `column`,
+// then the project id), with its two parameters appended to `params`; empty without a cursor.
+// `after` must outlive the query.
+std::string keyset_after(std::string_view column, const std::optional<Cursor>& after,
+                         std::vector<db::Param>& params) {
+  if (!after) return {};
+  const auto key = "$" + std::to_string(params.size() + 1);
+  const auto id = "$" + std::to_string(params.size() + 2);
+  params.emplace_back(after->sort_key);
+  params.emplace_back(std::string_view(after->id));
+  const std::string c(column);
+  return " AND (" + c + " < " + key + " OR (" + c + " = " + key + " AND p.id < " + id + "))";
+}
+
 std::vector<db::Param> params_of(const std::vector<std::string>& values) {
   return std::vector<db::Param>(values.begin(), values.end());
 }
@@ -187,15 +201,7 @@ Page<ProjectWithRole> list_all_projects(db::Connection& conn, const AllProjectsQ
   page.total_count = conn.query("SELECT COUNT(*)" + from + where, params)[0].integer(0);
   if (q.limit <= 0) return page;
 
-  std::string keyset;
-  const std::string after_id = q.after ? q.after->id : std::string();
-  if (q.after) {
-    const auto n = params.size();
-    keyset = " AND (" + column + " < $" + std::to_string(n + 1) + " OR (" + column + " = $" +
-             std::to_string(n + 1) + " AND p.id < $" + std::to_string(n + 2) + "))";
-    params.emplace_back(q.after->sort_key);
-    params.emplace_back(std::string_view(after_id));
-  }
+  const std::string keyset = keyset_after(column, q.after, params);
   params.emplace_back(q.limit);
   params.emplace_back(q.offset);
   const auto result = conn.query(
@@ -234,15 +240,7 @@ Page<ProjectWithRole> list_user_projects(db::Connection& conn, const UserProject
   if (q.limit <= 0) return page;
 
   // Keyset: continue after the cursor's (updated_at, id).
-  std::string keyset;
-  const std::string after_id = q.after ? q.after->id : std::string();
-  if (q.after) {
-    const auto n = params.size();
-    keyset = " AND (p.updated_at < $" + std::to_string(n + 1) + " OR (p.updated_at = $" +
-             std::to_string(n + 1) + " AND p.id < $" + std::to_string(n + 2) + "))";
-    params.emplace_back(q.after->sort_key);
-    params.emplace_back(std::string_view(after_id));
-  }
+  const std::string keyset = keyset_after("p.updated_at", q.after, params);
   params.emplace_back(q.limit);
   const auto result = conn.query(
       std::string("SELECT " STIPPLE_PROJECT_COLUMNS ", a.role") + from + where + keyset +
