@@ -60,6 +60,15 @@ for (const backend of backends()) {
         { p: { activityDigest: { email: 'no' } } })),
       ['INVALID_ARGUMENT_ERROR',
         'Notification preferences input contains an invalid value: "no"'])
+      assert.deepEqual(errorOf(await gql(server, bob.token, update,
+        { p: { activityDigest: 'yes' } })),
+      ['INVALID_ARGUMENT_ERROR', 'Notification preferences input contains an invalid value: "yes"'])
+      // A JSONObject variable must be an object.
+      for (const p of [[], 'str', 7]) {
+        const { status, body } = await gql(server, bob.token, update, { p })
+        assert.equal(status, 400)
+        assert.deepEqual(body.errors.map((e) => e.extensions.code), ['BAD_USER_INPUT'])
+      }
       // Nothing was stored by the refused updates.
       assert.deepEqual((await data(server, bob.token, read)).activeUser.notificationPreferences,
         allOn)

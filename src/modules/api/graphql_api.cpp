@@ -244,6 +244,18 @@ void check_field_access(const graphql::FieldDef& field, const auth::AuthContext&
 }
 
 void install_directive_checks(graphql::Schema& schema) {
+  // A JSONObject variable must hold an object, as upstream's scalar requires.
+  graphql::ScalarCoercion json_object;
+  json_object.parse_value = [](const json::value& value) -> json::value {
+    if (!value.is_object()) {
+      throw graphql::Error(
+          "JSONObject cannot represent non-object value: " + json::serialize(value),
+          "BAD_USER_INPUT");
+    }
+    return value;
+  };
+  schema.scalar("JSONObject", std::move(json_object));
+
   schema.wrap([](const graphql::FieldDef& field, graphql::Resolver next) -> graphql::Resolver {
     // Every field is wrapped, so that a stipple::Error thrown anywhere below becomes a GraphQL
     // error with its code.

@@ -34,18 +34,20 @@ json::object parse_preferences(const json::object& input) {
                     std::string(type));
     }
     json::object channels;
-    if (const auto* object = settings.if_object()) {
-      for (const auto& [channel, value] : *object) {
-        if (!known(kNotificationChannels, channel)) {
-          throw invalid("Notification preferences input contains an unknown setting: " +
-                        std::string(channel));
-        }
-        if (!value.is_bool()) {
-          throw invalid("Notification preferences input contains an invalid value: " +
-                        json::serialize(value));
-        }
-        channels[channel] = value;
+    if (!settings.is_object()) {
+      throw invalid("Notification preferences input contains an invalid value: " +
+                    json::serialize(settings));
+    }
+    for (const auto& [channel, value] : settings.as_object()) {
+      if (!known(kNotificationChannels, channel)) {
+        throw invalid("Notification preferences input contains an unknown setting: " +
+                      std::string(channel));
       }
+      if (!value.is_bool()) {
+        throw invalid("Notification preferences input contains an invalid value: " +
+                      json::serialize(value));
+      }
+      channels[channel] = value;
     }
     parsed[type] = std::move(channels);
   }
@@ -96,7 +98,12 @@ api::Binder binder() {
     schema.resolve("Mutation", "userNotificationPreferencesUpdate",
                    [](ResolveContext& ctx) -> asio::awaitable<json::value> {
                      const std::string user_id = identity_graphql::signed_in(ctx).user_id;
-                     const auto parsed = parse_preferences(ctx.arg("preferences")->as_object());
+                     const auto* input = ctx.arg("preferences");
+                     if (!input || !input->is_object()) {
+                       throw Error("INVALID_ARGUMENT_ERROR",
+                                   "Notification preferences must be an object", 400);
+                     }
+                     const auto parsed = parse_preferences(input->as_object());
                      co_await request(ctx).database->run(
                          [&](db::Connection& conn) { save_preferences(conn, user_id, parsed); });
                      co_return true;
