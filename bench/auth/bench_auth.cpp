@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "../samples.h"
 #include "base/ids.h"
 #include "base/log.h"
 #include "db/database.h"
@@ -39,36 +40,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kUsers = 100;
 constexpr std::size_t kCacheHitRuns = 200'000;
 
-// Durations of single iterations, in nanoseconds.
-class Samples {
- public:
-  void add(Clock::duration d) {
-    ns_.push_back(std::chrono::duration<double, std::nano>(d).count());
-  }
-
-  double percentile(double p) {
-    std::sort(ns_.begin(), ns_.end());
-    const auto at = static_cast<std::size_t>(p / 100.0 * static_cast<double>(ns_.size() - 1));
-    return ns_[at];
-  }
-
-  double mean() const {
-    double sum = 0;
-    for (const double v : ns_) sum += v;
-    return sum / static_cast<double>(ns_.size());
-  }
-
-  std::size_t size() const { return ns_.size(); }
-
- private:
-  std::vector<double> ns_;
-};
-
-void print_micros(const char* label, Samples& s) {
-  std::printf("  %-28s %9.2f %9.2f %9.2f %9.2f %9.2f   (%zu runs)\n", label, s.percentile(50) / 1e3,
-              s.percentile(90) / 1e3, s.percentile(99) / 1e3, s.percentile(100) / 1e3,
-              s.mean() / 1e3, s.size());
-}
+using stipple::bench::print_micros;
+using stipple::bench::Samples;
 
 struct Options {
   std::size_t tokens = 10'000;
@@ -155,7 +128,7 @@ int main(int argc, char** argv) {
   std::uniform_int_distribution<std::size_t> pick(0, tokens.size() - 1);
   std::size_t failures = 0;
 
-  std::printf("  %-28s %9s %9s %9s %9s %9s   (µs per request)\n", "", "p50", "p90", "p99", "max",
+  std::printf("  %-34s %9s %9s %9s %9s %9s   (µs per request)\n", "", "p50", "p90", "p99", "max",
               "mean");
 
   // 3. First use: every token once, each lastUsed older than the touch interval.

@@ -1,11 +1,10 @@
 #include "mail/message.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 
+#include "base/base64.h"
 #include "base/ids.h"
 
 namespace stipple::mail {
@@ -16,20 +15,11 @@ constexpr std::size_t kLineWidth = 76;
 // 57 input bytes make exactly one 76-character base64 line.
 constexpr std::size_t kBytesPerLine = kLineWidth / 4 * 3;
 
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(data.data()),
-                                      static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
-}
-
 // Base64 in lines of at most 76 characters, each ended by CRLF.
 std::string base64_lines(std::string_view data) {
   std::string out;
   for (std::size_t at = 0; at < data.size(); at += kBytesPerLine) {
-    out += base64(data.substr(at, kBytesPerLine));
+    out += base64_encode(data.substr(at, kBytesPerLine));
     out += "\r\n";
   }
   return out;
@@ -57,7 +47,7 @@ std::string header_text(std::string_view text) {
       --end;  // do not cut inside a multi-byte character
     }
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(text.substr(at, end - at)) + "?=";
+    out += "=?UTF-8?B?" + base64_encode(text.substr(at, end - at)) + "?=";
     at = end;
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "db/database.h"
+#include "db/sql.h"
 #include "modules/projects/graphql_support.h"
 #include "modules/projects/project_repository.h"
 #include "modules/users/identity_graphql.h"
@@ -80,30 +81,18 @@ std::string user_where(const UserFilter& filter, std::vector<std::string>& value
   return where;
 }
 
-std::vector<db::Param> params_of(const std::vector<std::string>& values) {
-  std::vector<db::Param> params;
-  for (const auto& v : values) params.emplace_back(std::string_view(v));
-  return params;
-}
-
 constexpr const char* kUserFrom = " FROM users u JOIN server_acl a ON a.user_id = u.id WHERE ";
 
 json::object user_list(db::Connection& conn, const UserFilter& filter, int64_t limit,
                        const std::optional<users::SearchCursor>& after) {
   std::vector<std::string> values;
   const std::string where = user_where(filter, values);
-  auto params = params_of(values);
+  auto params = db::params_of(values);
   const int64_t total =
       conn.query(std::string("SELECT COUNT(*)") + kUserFrom + where, params)[0].integer(0);
 
-  std::string keyset;
-  if (after) {
-    const auto n = params.size();
-    keyset = " AND (u.created_at < $" + std::to_string(n + 1) + " OR (u.created_at = $" +
-             std::to_string(n + 1) + " AND u.id < $" + std::to_string(n + 2) + "))";
-    params.emplace_back(after->created_at);
-    params.emplace_back(std::string_view(after->id));
-  }
+  const std::string keyset =
+      after ? db::keyset_after("u.created_at", "u.id", after->created_at, after->id, params) : "";
   params.emplace_back(limit);
   const auto rows = conn.query(
       std::string("SELECT u.id, u.email, u.name, u.company, u.avatar, u.verified, a.role, "
@@ -145,17 +134,11 @@ json::object invite_list(db::Connection& conn, const std::optional<std::string>&
     values.push_back(like_pattern(*search));
     where += " AND LOWER(i.email) LIKE LOWER($1) ESCAPE '\\'";
   }
-  auto params = params_of(values);
+  auto params = db::params_of(values);
   const int64_t total =
       conn.query("SELECT COUNT(*) FROM server_invites i WHERE " + where, params)[0].integer(0);
-  std::string keyset;
-  if (after) {
-    const auto n = params.size();
-    keyset = " AND (i.created_at < $" + std::to_string(n + 1) + " OR (i.created_at = $" +
-             std::to_string(n + 1) + " AND i.id < $" + std::to_string(n + 2) + "))";
-    params.emplace_back(after->created_at);
-    params.emplace_back(std::string_view(after->id));
-  }
+  const std::string keyset =
+      after ? db::keyset_after("i.created_at", "i.id", after->created_at, after->id, params) : "";
   params.emplace_back(limit);
   const auto rows = conn.query(
       "SELECT i.id, i.email, i.inviter_id, i.created_at FROM server_invites i WHERE " + where +

@@ -8,11 +8,10 @@
 // 401 {"err": message}, like upstream's failed finalisation.
 #include "modules/auth/sso.h"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
 #include <mutex>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/ids.h"
 #include "base/log.h"
@@ -57,15 +56,6 @@ struct OidcSettings {
   std::string issuer;      // expected `iss`; empty = the discovered issuer
   bool form_post = false;  // the provider POSTs the callback (response_mode=form_post)
 };
-
-std::string standard_base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(data.data()),
-                                static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 std::string with_query(const std::string& url,
                        const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -385,7 +375,7 @@ asio::awaitable<json::object> redeem_code(const Sso& sso, const OidcSettings& se
   } else {
     const std::string credentials =
         net::percent_encode(settings.client_id) + ":" + net::percent_encode(settings.client_secret);
-    request.headers.emplace_back("Authorization", "Basic " + standard_base64(credentials));
+    request.headers.emplace_back("Authorization", "Basic " + base64_encode(credentials));
   }
   request.body = net::form_encode(fields);
 

@@ -31,7 +31,7 @@ db::Param optional_param(const std::optional<std::string>& value) {
 
 // Appends "$n, ..." for `list` to `values` and returns the placeholders.
 std::string bind_list(std::vector<std::string>& values, const std::vector<std::string>& list) {
-  const auto text = placeholders(static_cast<int>(values.size()) + 1, list.size());
+  const auto text = placeholders(values.size() + 1, list.size());
   values.insert(values.end(), list.begin(), list.end());
   return text;
 }

@@ -10,10 +10,13 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "db/sql.h"
 #include "modules/objects/object_json.h"
 
 namespace stipple::objects {
 namespace {
+
+using db::placeholders;
 
 // Ids per `IN (...)` list: well under SQLite's limit of bound variables.
 constexpr std::size_t kIdsPerQuery = 500;
@@ -22,16 +25,6 @@ constexpr std::size_t kCopyBufferBytes = 1 << 20;
 
 Error db_error(std::string message) {
   return Error("DATABASE_ERROR", std::move(message), 502);
-}
-
-// `$first, $first+1, ...` for `count` parameters.
-std::string placeholders(std::size_t first, std::size_t count) {
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i) out.push_back(',');
-    out += "$" + std::to_string(first + i);
-  }
-  return out;
 }
 
 // --- PostgreSQL ---------------------------------------------------------------------------------

@@ -34,22 +34,13 @@ Invite invite_from_row(const db::Result::Row& row) {
   return i;
 }
 
+using db::params_of;
+
 // The condition that continues a newest-first list after `after` (its sort key in `column`,
-// then the project id), with its two parameters appended to `params`; empty without a cursor.
-// `after` must outlive the query.
+// then the project id); empty without a cursor. `after` must outlive the query.
 std::string keyset_after(std::string_view column, const std::optional<Cursor>& after,
                          std::vector<db::Param>& params) {
-  if (!after) return {};
-  const auto key = "$" + std::to_string(params.size() + 1);
-  const auto id = "$" + std::to_string(params.size() + 2);
-  params.emplace_back(after->sort_key);
-  params.emplace_back(std::string_view(after->id));
-  const std::string c(column);
-  return " AND (" + c + " < " + key + " OR (" + c + " = " + key + " AND p.id < " + id + "))";
-}
-
-std::vector<db::Param> params_of(const std::vector<std::string>& values) {
-  return std::vector<db::Param>(values.begin(), values.end());
+  return after ? db::keyset_after(column, "p.id", after->sort_key, after->id, params) : "";
 }
 
 std::optional<Invite> one_invite(db::Connection& conn, const std::string& sql, std::string_view a,
@@ -60,15 +51,6 @@ std::optional<Invite> one_invite(db::Connection& conn, const std::string& sql, s
 }
 
 }  // namespace
-
-std::string placeholders(int first, std::size_t count) {
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i) out += ", ";
-    out += "$" + std::to_string(first + static_cast<int>(i));
-  }
-  return out;
-}
 
 void insert_project(db::Connection& conn, const Project& p) {
   conn.execute(
@@ -228,8 +210,7 @@ Page<ProjectWithRole> list_user_projects(db::Connection& conn, const UserProject
     where += " AND LOWER(p.name) LIKE LOWER($" + std::to_string(values.size()) + ")";
   }
   if (!q.roles.empty()) {
-    where += " AND a.role IN (" +
-             placeholders(static_cast<int>(values.size()) + 1, q.roles.size()) + ")";
+    where += " AND a.role IN (" + placeholders(values.size() + 1, q.roles.size()) + ")";
     values.insert(values.end(), q.roles.begin(), q.roles.end());
   }
   const std::string from = " FROM projects p JOIN project_acl a ON a.project_id = p.id WHERE ";

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "db/database.h"
+#include "db/sql.h"
 #include "modules/projects/pagination.h"
 #include "modules/projects/projects.h"
 
 namespace stipple::projects {
 
-// "$first, $first+1, ..." for `count` parameters: the inside of an IN (...) list.
-std::string placeholders(int first, std::size_t count);
+using db::placeholders;
 
 void insert_project(db::Connection& conn, const Project& project);
 std::optional<Project> find_project(db::Connection& conn, std::string_view id);
