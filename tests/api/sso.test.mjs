@@ -12,6 +12,15 @@ import { gql, data, post, password } from './lib/accounts.mjs'
 
 const frontend = 'http://127.0.0.1:9' // never fetched: the tests read the redirects
 const clientSecret = 'test-client-secret-0123456789'
+
+// The settings of the generic OpenID strategy, pointed at the provider on `port`.
+const oidcEnv = (port) => ({
+  STRATEGY_OIDC: 'true',
+  OIDC_NAME: 'Test Provider',
+  OIDC_DISCOVERY_URL: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
+  OIDC_CLIENT_ID: 'stipple-oidc',
+  OIDC_CLIENT_SECRET: clientSecret
+})
 let challengeCounter = 0
 
 function client (id, server, callbackPath, extra = {}) {
@@ -73,11 +82,7 @@ for (const backend of backends()) {
         env: {
           ...mail.env,
           FRONTEND_ORIGIN: frontend,
-          STRATEGY_OIDC: 'true',
-          OIDC_NAME: 'Test Provider',
-          OIDC_DISCOVERY_URL: `http://127.0.0.1:${providerPort}/.well-known/openid-configuration`,
-          OIDC_CLIENT_ID: 'stipple-oidc',
-          OIDC_CLIENT_SECRET: clientSecret
+          ...oidcEnv(providerPort)
         }
       })
       provider = await startProvider({ port: providerPort, clients: [client('stipple-oidc', server, '/auth/oidc/callback')] })
@@ -246,11 +251,7 @@ for (const backend of backends()) {
         backend,
         env: {
           FRONTEND_ORIGIN: frontend,
-          STRATEGY_OIDC: 'true',
-          OIDC_NAME: 'Test Provider',
-          OIDC_DISCOVERY_URL: `http://127.0.0.1:${providerPort}/.well-known/openid-configuration`,
-          OIDC_CLIENT_ID: 'stipple-oidc',
-          OIDC_CLIENT_SECRET: clientSecret
+          ...oidcEnv(providerPort)
         }
       })
       provider = await startProvider({ port: providerPort, clients: [client('stipple-oidc', server, '/auth/oidc/callback')] })
